@@ -1,0 +1,182 @@
+"""In-text citation markers and the sentences that carry them.
+
+Markers: ``[3]``, ``[1,2]``, ``[8–10]``, ``years[1]``, ``(7, 6)``, ``(3)``, ``<sup>3</sup>``, Unicode superscript
+digits, and Persian/Arabic-Indic digits with Persian separators, where a range may be written right to left
+(``(۱۰-۸)`` is 8-10). A bracket that holds anything but numbers and separators is not a marker.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Optional, Sequence
+
+from kg.errors import ResourceError
+from kg.extract.normalize import normalize_for_matching
+from kg.model import CitationContext, CitationMarker, Concept, Evidence, Mention, Sentence
+
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_NUM = r"\d{1,4}"
+_ITEM = rf"{_NUM}(?:\s*-\s*{_NUM})?"
+_LIST = re.compile(rf"^\s*{_ITEM}(?:\s*[,;]\s*{_ITEM})*\s*$")
+_BRACKET = re.compile(r"\[([^\[\]\n]{1,80})\]|\(([^()\n]{1,80})\)|<sup>(.{1,80}?)</sup>")
+_SUP_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:\s?[,⁻\-]\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w./]*)\.?\s*$")
+_PAGES_AFTER = re.compile(r"\s*:\s*[a-z]?\d")
+MAX_RANGE = 50
+MAX_UNBOUNDED = 999
+
+
+def load_table(name: str, columns: int) -> list[tuple[str, ...]]:
+    """Rows of the bundled TSV ``kg/resources/<name>``; ``#`` lines and blank lines are skipped.
+
+    A row without exactly ``columns`` non-empty fields raises ResourceError naming the file and line.
+    """
+    try:
+        text = resources.files("kg.resources").joinpath(name).read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"kg/resources/{name}: cannot be read ({exc})") from exc
+    rows = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = tuple(f.strip() for f in line.split("\t"))
+        if len(fields) != columns or not all(fields):
+            raise ResourceError(
+                f"kg/resources/{name}, line {lineno}: expected {columns} non-empty tab-separated fields, "
+                f"got {len(fields)}: {line!r}"
+            )
+        rows.append(fields)
+    return rows
+
+
+@lru_cache(maxsize=1)
+def _blockers() -> tuple[frozenset[str], frozenset[str]]:
+    labels, units = set(), set()
+    for kind, word in load_table("citation_blockers.tsv", 2):
+        if kind == "label":
+            labels.add(normalize_for_matching(word))
+        elif kind == "unit":
+            units.add(normalize_for_matching(word))
+        else:
+            raise ResourceError(f"kg/resources/citation_blockers.tsv: unknown kind {kind!r} (label or unit)")
+    return frozenset(labels), frozenset(units)
+
+
+def _numbers(content: str, max_ref: Optional[int]) -> Optional[tuple[int, ...]]:
+    """Expanded, sorted reference numbers of a marker body, or None when it is not a citation."""
+    if not _LIST.match(content):
+        return None
+    found: set[int] = set()
+    for item in re.split(r"[,;]", content):
+        ends = [int(x) for x in re.findall(r"\d+", item)]
+        lo, hi = min(ends), max(ends)
+        if hi - lo > MAX_RANGE:
+            return None
+        found.update(range(lo, hi + 1))
+    limit = max_ref if max_ref is not None else MAX_UNBOUNDED
+    if not found or min(found) < 1 or max(found) > limit:
+        return None
+    return tuple(sorted(found))
+
+
+def _word_before(norm: str, pos: int) -> str:
+    m = _WORD_BEFORE.search(norm[max(0, pos - 40):pos])
+    return m.group(1) if m else ""
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    line_start = text.rfind("\n", 0, pos) + 1
+    return not text[line_start:pos].strip(" \t*-•>#")
+
+
+def find_markers(
+    text: str, start: int = 0, end: Optional[int] = None, max_ref: Optional[int] = None
+) -> tuple[CitationMarker, ...]:
+    """Citation markers in ``text[start:end]``, in text order, with expanded reference numbers.
+
+    With ``max_ref`` (the length of the reference list) a marker naming 0 or a number above it is rejected
+    whole; without it numbers above 999 (years such as "(2010)") are. A bracket glued to a digit or followed by
+    ":" and a page ("34(6): 805") is a volume's issue; one after "Figure"/"جدول" labels a figure or table. A
+    superscript at the start of a line is a footnote or affiliation label, one after a digit or a unit ("m²")
+    an exponent. Superscripts after author names are affiliations: pass ``start`` past the byline.
+    """
+    end = len(text) if end is None else end
+    norm = normalize_for_matching(text)
+    labels, units = _blockers()
+    found: list[CitationMarker] = []
+    for m in _BRACKET.finditer(norm, start, end):
+        content = next(g for g in m.groups() if g is not None)
+        is_sup = m.group(3) is not None
+        if is_sup:
+            content = content.translate(_SUPERSCRIPT)
+            if re.fullmatch(r"\s*\[([^\]]*)\]\s*", content):
+                content = content.strip()[1:-1]
+        numbers = _numbers(content, max_ref)
+        if numbers is None:
+            continue
+        before = _word_before(norm, m.start())
+        if before in labels:
+            continue
+        if not is_sup and (norm[m.start() - 1: m.start()].isdigit() or _PAGES_AFTER.match(norm, m.end())):
+            continue
+        if is_sup and (_at_line_start(text, m.start()) or before in units or norm[m.start() - 1: m.start()].isdigit()):
+            continue
+        found.append(CitationMarker(m.start(), m.end(), text[m.start():m.end()], numbers))
+    for m in _SUP_RUN.finditer(text, start, end):
+        prev = text[m.start() - 1: m.start()]
+        if prev.isdigit() or _at_line_start(text, m.start()) or _word_before(norm, m.start()) in units:
+            continue
+        numbers = _numbers(m.group(0).translate(_SUPERSCRIPT), max_ref)
+        if numbers is not None:
+            found.append(CitationMarker(m.start(), m.end(), m.group(0), numbers))
+    found.sort(key=lambda c: (c.start, -c.end))
+    kept: list[CitationMarker] = []
+    for marker in found:
+        if kept and marker.start < kept[-1].end:
+            continue
+        kept.append(marker)
+    return tuple(kept)
+
+
+def _inside(start: int, end: int, sentence: Sentence) -> bool:
+    return sentence.start <= start and end <= sentence.end
+
+
+def _mentions_in(sentence: Sentence, mentions: Sequence[Mention]) -> list[Mention]:
+    return [
+        m for m in mentions
+        if (m.sentence == sentence.index and m.sentence >= 0) or (m.sentence < 0 and _inside(m.start, m.end, sentence))
+    ]
+
+
+def contexts(
+    report: str, sentences: Sequence[Sentence], markers: Sequence[CitationMarker], mentions: Sequence[Mention]
+) -> tuple[CitationContext, ...]:
+    """One CitationContext per sentence holding at least one marker: the cited numbers, the markers' texts
+    and the concepts mentioned in the sentence (first occurrence order, no repeats)."""
+    out = []
+    ordered = sorted(markers, key=lambda c: c.start)
+    for sentence in sentences:
+        inside = [c for c in ordered if _inside(c.start, c.end, sentence)]
+        if not inside:
+            continue
+        cites = tuple(sorted({n for c in inside for n in c.numbers}))
+        concepts: list[Concept] = []
+        seen: set[str] = set()
+        for mention in sorted(_mentions_in(sentence, mentions), key=lambda m: m.start):
+            key = mention.concept.curie or mention.concept.label
+            if key not in seen:
+                seen.add(key)
+                concepts.append(mention.concept)
+        evidence = Evidence(
+            report=report,
+            section=sentence.section,
+            sentence=sentence.text,
+            start=sentence.start,
+            end=sentence.end,
+            language=sentence.language,
+        )
+        out.append(CitationContext(cites=cites, marker=" ".join(c.text for c in inside), evidence=evidence,
+                                   concepts=tuple(concepts)))
+    return tuple(out)

@@ -1,0 +1,117 @@
+"""Concept recognition: longest-match lookup of normalised tokens in the Lexicon, overlap resolution by type
+group, and abbreviations defined in the text ("Distal Interphalangeal (DIP)")."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.extract.lexicon import Lexicon, iter_matches
+from kg.extract.normalize import normalize_for_matching, token_spans
+from kg.extract.lexicon import stem
+from kg.model import Concept
+
+GROUPS = {"Finding": "problem", "Condition": "problem", "ImagingFinding": "problem", "Drug": "drug",
+          "Procedure": "test", "Modality": "test", "LabTest": "test", "AnatomicalSite": "anatomy"}
+
+
+@dataclass(frozen=True)
+class Match:
+    """A recognised concept span before context is applied; token indices refer to ``Tokens``."""
+
+    start: int
+    end: int
+    concept: Concept
+    first_token: int
+    last_token: int  # exclusive
+
+
+class Tokens:
+    """Normalised tokens of a text: (start, end, key) with stemmed keys."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.normalized = normalize_for_matching(text)
+        self.spans = [(s, e, stem(k)) for s, e, k in token_spans(self.normalized)]
+
+    def index_at(self, offset: int) -> int:
+        """Index of the first token starting at or after ``offset``."""
+        lo, hi = 0, len(self.spans)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.spans[mid][0] < offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
+
+
+_ABBREV = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-]{1,9})\s*\)")
+
+
+def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = None) -> list[Match]:
+    """Concept matches in tokens.text[start:end], overlaps resolved: within a type group the longest span wins,
+    spans of different groups may nest (an anatomical site inside a finding)."""
+    end = len(tokens.text) if end is None else end
+    i0, i1 = tokens.index_at(start), tokens.index_at(end)
+    window = tokens.spans[i0:i1]
+    raw: list[Match] = []
+    for i, j, entries in iter_matches(lex, window, tokens.text):
+        best = _choose(lex, entries)
+        if best is None:
+            continue
+        s, e = window[i][0], window[j - 1][1]
+        raw.append(Match(s, e, best, i0 + i, i0 + j))
+    raw.extend(_abbreviations(lex, tokens, raw, i0, i1))
+    return _resolve(raw)
+
+
+def _choose(lex: Lexicon, entries) -> Concept | None:
+    best_priority = entries[0].priority
+    for e in entries:
+        if e.priority < best_priority:
+            break
+        c = lex.concepts.get(e.curie)
+        if c is not None:
+            return c
+    return None
+
+
+def _abbreviations(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int, i1: int) -> list[Match]:
+    """Short forms defined right after a recognised long form, applied to their later occurrences."""
+    text = tokens.text
+    defined: dict[str, Concept] = {}
+    for m in matches:
+        tail = _ABBREV.match(text, m.end + (1 if text[m.end:m.end + 1] == " " else 0))
+        if not tail:
+            continue
+        short = tail.group(1)
+        initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", text[m.start:m.end])).lower()
+        if short[0].lower() == text[m.start].lower() or short.lower() in initials or initials.startswith(short[0].lower()):
+            defined.setdefault(short, m.concept)
+    if not defined:
+        return []
+    found = []
+    already = {(m.start, m.end) for m in matches}
+    for k in range(i0, i1):
+        s, e, _ = tokens.spans[k]
+        concept = defined.get(text[s:e])
+        if concept is not None and (s, e) not in already:
+            found.append(Match(s, e, concept, k, k + 1))
+    return found
+
+
+def _resolve(matches: list[Match]) -> list[Match]:
+    matches = sorted(set(matches), key=lambda m: (m.start, -(m.end - m.start), m.concept.curie))
+    kept: list[Match] = []
+    for m in matches:
+        group = GROUPS.get(m.concept.type, m.concept.type)
+        clash = False
+        for k in kept[-12:]:
+            if k.end <= m.start or k.start >= m.end:
+                continue
+            if GROUPS.get(k.concept.type, k.concept.type) == group or (k.start == m.start and k.end == m.end):
+                clash = True
+                break
+        if not clash:
+            kept.append(m)
+    return kept

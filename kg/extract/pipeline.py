@@ -1,0 +1,172 @@
+"""The extraction pipeline: Document -> Extraction. Loads the lexicon once; every stage is a pure function."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Sequence
+
+from kg.extract import citations, claims, context, demographics, relations
+from kg.extract.concepts import Match, Tokens, recognize
+from kg.extract.language import detect_language, main_language
+from kg.extract.lexicon import Lexicon
+from kg.extract.metadata import extract_metadata
+from kg.extract.references import split_reference_list
+from kg.extract.sections import find_sections
+from kg.extract.sentences import split_sentences
+from kg.model import (Concept, Document, Evidence, Extraction, Mention, Metadata, Patient, Section, Sentence)
+
+NO_MENTIONS = {"references", "keywords", "acknowledgements", "front"}
+DEMOGRAPHIC_KINDS = ("case", "abstract", "title", "figure", "results", "other")
+
+
+class Pipeline:
+    """Holds the loaded lexicon; ``extract`` and ``annotate`` may be called for many documents."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+
+    @classmethod
+    def load(cls) -> "Pipeline":
+        return cls(Lexicon.load())
+
+    # ------------------------------------------------------------------ public
+    def concepts_in(self, text: str) -> list[Concept]:
+        """Concepts named in a short string (a reference title), in order, without duplicates."""
+        seen: list[Concept] = []
+        for m in recognize(self.lexicon, Tokens(text)):
+            if m.concept not in seen:
+                seen.append(m.concept)
+        return seen
+
+    def extract(self, doc: Document) -> Extraction:
+        text = doc.text
+        sections = doc.sections or find_sections(text)
+        metadata = _merge_metadata(doc.metadata, extract_metadata(text, sections) if doc.format != "jats" else Metadata())
+        language = metadata.language or main_language([(s.kind, text[s.start:s.end]) for s in sections]) or "en"
+        metadata = replace(metadata, language=language)
+        sentences = split_sentences(text, [s for s in sections if s.kind != "references"])
+        sentences = _with_title(text, metadata.title, sentences)
+        references = doc.references or _references(text, sections)
+        body = [s for s in sections if s.kind not in ("references", "front", "keywords")]
+        markers = doc.markers or tuple(m for s in body for m in citations.find_markers(
+            text, s.start, s.end, max_ref=len(references) or None))
+        tokens = Tokens(text)
+        mentions = self._mentions(tokens, sentences, markers)
+        patient = _patient(doc.doc_id, text, sentences)
+        observations = relations.observations(doc.doc_id, tokens, sentences, mentions)
+        contexts = citations.contexts(doc.doc_id, sentences, markers, mentions)
+        main_condition = _main_condition(mentions)
+        treatment_claims = claims.extract_claims(doc.doc_id, sentences, mentions, markers, references,
+                                                 self.concepts_in, main_condition)
+        return Extraction(document=doc, metadata=metadata, sections=tuple(sections), sentences=tuple(sentences),
+                          mentions=tuple(mentions), patient=patient, observations=observations,
+                          references=tuple(references), citation_contexts=tuple(contexts),
+                          claims=tuple(treatment_claims))
+
+    def annotate(self, doc: Document) -> list[dict]:
+        """Mentions as the JSON objects of ``kg annotate`` (CONTRACT.md), demographics included, in text order."""
+        ex = self.extract(doc)
+        rows = [{"start": m.start, "end": m.end, "text": m.text, "id": m.concept.curie, "label": m.concept.label,
+                 "type": m.concept.type, "negated": m.negated, "subject": m.subject, "section": m.section,
+                 "historical": m.historical, "uncertain": m.uncertain} for m in ex.mentions]
+        for s in ex.sentences:
+            if s.section_kind in NO_MENTIONS:
+                continue
+            for d in demographics.find_demographics(doc.text, s.start, s.end):
+                rows.append({"start": d.start, "end": d.end, "text": d.text, "id": "", "label": str(d.value),
+                             "type": d.kind, "negated": False, "subject": "patient", "section": s.section,
+                             "historical": False, "uncertain": False})
+        rows.sort(key=lambda r: (r["start"], r["end"], r["type"], r["id"]))
+        return rows
+
+    # ------------------------------------------------------------------ stages
+    def _mentions(self, tokens: Tokens, sentences: Sequence[Sentence], markers) -> list[Mention]:
+        out: list[Mention] = []
+        marker_spans = [(m.start, m.end) for m in markers]
+        for si, s in enumerate(sentences):
+            if s.section_kind in NO_MENTIONS:
+                continue
+            matches: list[Match] = recognize(self.lexicon, tokens, s.start, s.end)
+            if not matches:
+                continue
+            first = tokens.index_at(s.start)
+            last = tokens.index_at(s.end)
+            keys = [k for _, _, k in tokens.spans[first:last]]
+            triggers = context.find_triggers(keys)
+            has_marker = any(s.start <= a < s.end for a, _ in marker_spans)
+            subject = context.sentence_subject(keys, s.section_kind, has_marker)
+            for m in matches:
+                attrs = context.attributes_for(m.first_token - first, m.last_token - first, triggers)
+                mention_subject = "family" if attrs.family else subject
+                out.append(Mention(start=m.start, end=m.end, text=tokens.text[m.start:m.end], concept=m.concept,
+                                   negated=attrs.negated, historical=attrs.historical,
+                                   uncertain=attrs.uncertain or attrs.hypothetical,
+                                   subject="other" if attrs.hypothetical and mention_subject == "patient" else mention_subject,
+                                   section=s.section, sentence=si))
+        return out
+
+
+def _merge_metadata(given: Metadata, found: Metadata) -> Metadata:
+    """Fields the reader gave win; the text's front matter fills the rest."""
+    fields = {}
+    for name in Metadata.__dataclass_fields__:
+        a, b = getattr(given, name), getattr(found, name)
+        fields[name] = a if a else b
+    return Metadata(**fields)
+
+
+def _references(text: str, sections: Sequence[Section]):
+    refs = []
+    for s in sections:
+        if s.kind == "references":
+            body_start = text.find("\n", s.start)
+            body_start = s.start if body_start < 0 or body_start > s.end else body_start + 1
+            refs.extend(split_reference_list(text, body_start, s.end))
+    return tuple(refs)
+
+
+def _with_title(text: str, title: str, sentences: Sequence[Sentence]) -> list[Sentence]:
+    """The report title as a first pseudo-sentence (section "Title"): case report titles name the patient's problem."""
+    out = list(sentences)
+    if title:
+        pos = text.find(title)
+        if pos >= 0 and not any(s.start <= pos < s.end for s in sentences):
+            out.append(Sentence(start=pos, end=pos + len(title), text=title, section="Title", section_kind="title",
+                                language=detect_language(title)))
+    out.sort(key=lambda s: (s.start, s.end))
+    return [replace(s, index=i) for i, s in enumerate(out)]
+
+
+def _patient(report: str, text: str, sentences: Sequence[Sentence]) -> Patient:
+    found = []
+    for kind in DEMOGRAPHIC_KINDS:
+        for s in sentences:
+            if s.section_kind == kind:
+                found.extend((d, s) for d in demographics.find_demographics(text, s.start, s.end))
+        if any(d.kind == "Age" for d, _ in found) and any(d.kind == "Sex" and d.cue != "pronoun" for d, _ in found):
+            break
+    age, sex, age_m, sex_m = demographics.patient_demographics([d for d, _ in found])
+    where = {id(d): s for d, s in found}
+
+    def ev(d):
+        if d is None:
+            return None
+        s = where[id(d)]
+        return Evidence(report=report, section=s.section, sentence=s.text, start=d.start, end=d.end, language=s.language)
+
+    return Patient(age_years=age, sex=sex, age_evidence=ev(age_m), sex_evidence=ev(sex_m))
+
+
+def _main_condition(mentions: Sequence[Mention]) -> Concept | None:
+    """The condition the report is about: the first problem named in its title, else the most mentioned Condition."""
+    for m in mentions:
+        if m.section == "Title" and m.type in ("Condition", "Finding") and not m.negated:
+            return m.concept
+    counts: dict[str, int] = {}
+    first: dict[str, Concept] = {}
+    for m in mentions:
+        if m.type == "Condition" and not m.negated:
+            counts[m.concept.curie] = counts.get(m.concept.curie, 0) + 1
+            first.setdefault(m.concept.curie, m.concept)
+    if not counts:
+        return None
+    return first[sorted(counts, key=lambda c: (-counts[c], c))[0]]

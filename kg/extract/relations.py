@@ -1,0 +1,191 @@
+"""Patient observations from attributed mentions: findings and conditions, imaging (modality + sign + site,
+carried over the following sentences of the same paragraph), treatments (indication, outcome), procedures and
+lab values with units. Cue words are data: kg/resources/relation_cues.tsv and units.tsv."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Sequence
+
+from kg.extract.concepts import GROUPS, Tokens
+from kg.extract.context import _scan, _trie_from
+from kg.extract.lexicon import keys_of
+from kg.extract.normalize import normalize_for_matching, parse_number
+from kg.model import Concept, Evidence, Mention, Observation, Sentence
+from kg.resources import load_tsv, resource_path
+
+PROBLEM = {"Finding", "Condition", "ImagingFinding"}
+SITE_SCOPE = 12  # tokens after a finding in which its anatomical sites are read
+LAB_SCOPE = 8  # tokens after a lab test name in which its value is read
+
+
+@lru_cache(maxsize=1)
+def relation_cues() -> dict:
+    rows = load_tsv(resource_path("relation_cues.tsv"), ("phrase", "relation", "value", "language"), min_columns=2,
+                    allowed={"relation": {"indication", "outcome", "site_link"}})
+    return _trie_from([(keys_of(r["phrase"]), r["relation"], r["value"]) for r in rows if keys_of(r["phrase"])])
+
+
+@lru_cache(maxsize=1)
+def unit_forms() -> list[tuple[str, str]]:
+    rows = load_tsv(resource_path("units.tsv"), ("surface", "unit"))
+    forms = {(normalize_for_matching(r["surface"]), r["unit"]) for r in rows}
+    return sorted(forms, key=lambda f: (-len(f[0]), f[0]))
+
+
+_VALUE = re.compile(r"(?<![\w/.])([+-]?\d+(?:[./]\d+)?)(?![\w/]*\d)")
+
+
+def evidence_for(report: str, sentence: Sentence, start: int, end: int) -> Evidence:
+    return Evidence(report=report, section=sentence.section, sentence=sentence.text, start=start, end=end,
+                    language=sentence.language)
+
+
+def observations(report: str, tokens: Tokens, sentences: Sequence[Sentence], mentions: Sequence[Mention],
+                 paragraph_breaks: Sequence[int] = ()) -> tuple[Observation, ...]:
+    """Observations of the patient from mentions whose subject is the patient (negated ones kept, flagged)."""
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence, []).append(m)
+    out: list[Observation] = []
+    carried: tuple[Concept, int, str] | None = None  # (modality, sentence index, section)
+    for si, sentence in enumerate(sentences):
+        ms = sorted(by_sentence.get(si, ()), key=lambda m: m.start)
+        if carried and (carried[2] != sentence.section or _paragraph_break(tokens.text, sentences[carried[1]].end,
+                                                                             sentence.start)):
+            carried = None
+        if not ms:
+            continue
+        patient = [m for m in ms if m.subject == "patient"]
+        keys = [k for s, e, k in tokens.spans[tokens.index_at(sentence.start):tokens.index_at(sentence.end)]]
+        first_tok = tokens.index_at(sentence.start)
+        cues = [(i + first_tok, j + first_tok, rel) for i, j, rel in _scan(relation_cues(), keys)]
+        modalities = [m for m in patient if m.type == "Modality" and not m.negated]
+        for m in patient:
+            ev = evidence_for(report, sentence, m.start, m.end)
+            temporality = "historical" if m.historical else "current"
+            if m.type in ("Finding", "Condition"):
+                out.append(Observation(kind=m.type, concept=m.concept, evidence=ev, negated=m.negated,
+                                       temporality=temporality, uncertain=m.uncertain,
+                                       body_sites=_sites_after(m, ms, tokens)))
+            elif m.type == "Drug":
+                out.append(Observation(kind="Treatment", concept=m.concept, evidence=ev, negated=m.negated,
+                                       temporality=temporality, uncertain=m.uncertain,
+                                       indication=_indication(m, ms, cues, tokens),
+                                       outcome=_outcome(cues, sentences, si, tokens)))
+            elif m.type == "Procedure":
+                out.append(Observation(kind="Procedure", concept=m.concept, evidence=ev, negated=m.negated,
+                                       temporality=temporality, uncertain=m.uncertain,
+                                       body_sites=_sites_after(m, ms, tokens),
+                                       indication=_indication(m, ms, cues, tokens),
+                                       outcome=_outcome(cues, sentences, si, tokens)))
+            elif m.type == "LabTest":
+                value, unit, vend = _lab_value(m, sentence, tokens)
+                if value is not None or m.negated:
+                    out.append(Observation(kind="Lab", concept=m.concept, negated=m.negated, temporality=temporality,
+                                           evidence=evidence_for(report, sentence, m.start, max(m.end, vend)),
+                                           value=value, unit=unit))
+        out.extend(_imaging(report, sentence, patient, modalities, carried, tokens))
+        if modalities:
+            carried = (modalities[-1].concept, si, sentence.section)
+        elif carried:
+            carried = (carried[0], si, carried[2])
+    return tuple(out)
+
+
+def _paragraph_break(text: str, a: int, b: int) -> bool:
+    return "\n\n" in text[a:b] or "\n \n" in text[a:b]
+
+
+def _tok(tokens: Tokens, offset: int) -> int:
+    return tokens.index_at(offset)
+
+
+def _sites_after(m: Mention, ms: Sequence[Mention], tokens: Tokens, limit_end: int | None = None) -> tuple[Concept, ...]:
+    """Anatomical sites inside a mention or after it, up to the next problem mention or SITE_SCOPE tokens."""
+    t0 = _tok(tokens, m.end)
+    sites: list[Concept] = []
+    next_problem = min((x.start for x in ms if x.start >= m.end and x.type in PROBLEM | {"Drug", "Procedure"}),
+                       default=limit_end or 10**12)
+    for x in ms:
+        if x.type != "AnatomicalSite" or x.negated:
+            continue
+        inside = m.start <= x.start and x.end <= m.end
+        after = x.start >= m.end and x.start < next_problem and _tok(tokens, x.start) - t0 <= SITE_SCOPE
+        if (inside or after) and x.concept not in sites:
+            sites.append(x.concept)
+    return tuple(sites)
+
+
+def _imaging(report: str, sentence: Sentence, patient: Sequence[Mention], modalities: Sequence[Mention],
+             carried: tuple[Concept, int, str] | None, tokens: Tokens) -> list[Observation]:
+    """ImagingObservations for the signs an imaging study showed: problems after the modality in its sentence
+    (or before it, when none follow), or in the sentences that continue its paragraph."""
+    problems = [m for m in patient if m.type in PROBLEM and not m.negated]
+    if not problems:
+        return []
+    out = []
+    if modalities:
+        mod = modalities[0]
+        after = [p for p in problems if p.start >= mod.end]
+        chosen = after or [p for p in problems if p.end <= mod.start]
+        target = tuple(x.concept for x in patient if x.type == "AnatomicalSite" and mod.end <= x.start
+                       and (not after or x.end <= after[0].start))
+        modality = mod.concept
+    elif carried:
+        chosen, target, modality = problems, (), carried[0]
+    else:
+        return []
+    for p in chosen:
+        sites = _sites_after(p, patient, tokens)
+        for t in target:
+            if t not in sites:
+                sites = sites + (t,)
+        out.append(Observation(kind="Imaging", concept=p.concept, modality=modality, body_sites=sites,
+                               evidence=evidence_for(report, sentence, p.start, p.end), uncertain=p.uncertain,
+                               temporality="historical" if p.historical else "current"))
+    return out
+
+
+def _indication(m: Mention, ms: Sequence[Mention], cues, tokens: Tokens) -> Concept | None:
+    """The problem right after an indication cue ("for", "due to", "به علت") in the sentence."""
+    for i, j, (rel, _) in cues:
+        if rel != "indication":
+            continue
+        for x in ms:
+            if x.type in PROBLEM and not x.negated and 0 <= _tok(tokens, x.start) - j <= 3:
+                return x.concept
+    return None
+
+
+def _outcome(cues, sentences: Sequence[Sentence], si: int, tokens: Tokens) -> str:
+    for i, j, (rel, value) in cues:
+        if rel == "outcome":
+            return value
+    return ""
+
+
+def _lab_value(m: Mention, sentence: Sentence, tokens: Tokens) -> tuple[float | None, str, int]:
+    """The first number within LAB_SCOPE tokens after a lab test name, and the unit written after it."""
+    text = tokens.text
+    norm = tokens.normalized
+    t0 = _tok(tokens, m.end)
+    limit_tok = min(t0 + LAB_SCOPE, _tok(tokens, sentence.end))
+    limit = tokens.spans[limit_tok - 1][1] if limit_tok > t0 and limit_tok - 1 < len(tokens.spans) else m.end
+    window = norm[m.end:min(limit, sentence.end)]
+    vm = _VALUE.search(window)
+    if not vm:
+        return None, "", m.end
+    between = window[:vm.start()]
+    if re.search(r"[.;]\s", between):
+        return None, "", m.end
+    value = parse_number(text[m.end + vm.start(1):m.end + vm.end(1)])
+    if value is None:
+        return None, "", m.end
+    after_start = m.end + vm.end()
+    rest = norm[after_start:min(after_start + 40, sentence.end)].lstrip()
+    skipped = len(norm[after_start:min(after_start + 40, sentence.end)]) - len(rest)
+    for form, unit in unit_forms():
+        if rest.startswith(form) and (len(rest) == len(form) or not rest[len(form)].isalnum() or form == "%"):
+            return value, unit, after_start + skipped + len(form)
+    return value, "", after_start

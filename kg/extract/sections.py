@@ -1,0 +1,389 @@
+"""Sections of a plain-text or Markdown report: headings, inline labels, captions and front-matter blocks.
+
+Headings are Markdown ``#`` lines and stand-alone lines equal to a phrase of
+``kg/resources/section_headers.tsv``. A paragraph that starts with such a phrase followed by a colon or a bold
+close ("Keywords: ...", "**Figure 1:** ...", "* **Corresponding Author:** ...") opens a section too.
+
+Sections never overlap and cover the text in order. Figure and table captions are split out, not nested: a
+caption paragraph is its own ``figure`` section and the section it interrupted resumes after it under the same
+title. Front-matter blocks that PDF conversion drops inside the body (affiliation footnotes, e-mail and
+corresponding-author lines, received dates) become ``front`` sections the same way. The untitled text before the
+first heading has kind ``front`` and title ``""``; untitled prose outside the front matter has kind ``other``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from kg.errors import ResourceError
+from kg.extract.language import detect_language
+from kg.model import Section
+
+RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+SECTION_HEADERS = RESOURCES / "section_headers.tsv"
+
+KINDS = frozenset({
+    "front", "abstract", "keywords", "introduction", "case", "methods", "results", "discussion",
+    "conclusion", "references", "figure", "acknowledgements", "other",
+})
+LANGUAGE_SAMPLE = 1500  # characters of a section read to tell its language; sections do not switch midway
+FRONT_ZONE = frozenset({"front", "abstract", "keywords"})
+BODY_INLINE_IGNORED_IN_ABSTRACT = frozenset({"introduction", "methods", "results", "conclusion", "case", "discussion"})
+
+_NUMBER = r"(?:[0-9]+|[۰-۹]+|[٠-٩]+|[ivxlcdm]+)[a-z]?"
+_ARABIC_TO_PERSIAN = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "\u200c": " ", "\u200f": "", "\u200e": ""})
+
+
+def normalise_phrase(text: str) -> str:
+    """Lookup form of a heading: case-folded, Persian letters unified, ZWNJ as space, single spaces."""
+    return " ".join(text.translate(_ARABIC_TO_PERSIAN).casefold().split())
+
+
+@dataclass(frozen=True)
+class HeaderTable:
+    exact: dict[str, tuple[str, str]]
+    numbered: tuple[tuple[re.Pattern[str], str, str], ...]
+
+    def lookup(self, phrase: str) -> Optional[tuple[str, str]]:
+        """(kind, language) of a normalised phrase, or None."""
+        hit = self.exact.get(phrase)
+        if hit is not None:
+            return hit
+        for pattern, kind, language in self.numbered:
+            if pattern.fullmatch(phrase):
+                return kind, language
+        return None
+
+
+def load_section_headers(path: Path | str = SECTION_HEADERS) -> HeaderTable:
+    """Read the heading table strictly: header ``phrase<TAB>kind<TAB>language``; any bad line raises ResourceError."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"{path}: cannot read section header table ({exc})") from exc
+    if not lines or lines[0].split("\t") != ["phrase", "kind", "language"]:
+        raise ResourceError(f"{path}:1: header must be 'phrase<TAB>kind<TAB>language'")
+    exact: dict[str, tuple[str, str]] = {}
+    numbered: list[tuple[re.Pattern[str], str, str]] = []
+    seen: set[str] = set()
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3 or not all(f.strip() == f and f for f in fields):
+            raise ResourceError(f"{path}:{number}: expected 3 non-empty tab-separated fields, got {line!r}")
+        phrase, kind, language = fields
+        if kind not in KINDS:
+            raise ResourceError(f"{path}:{number}: unknown section kind {kind!r}")
+        if not re.fullmatch(r"[a-z]{2,3}", language):
+            raise ResourceError(f"{path}:{number}: language must be a 2-3 letter code, got {language!r}")
+        key = normalise_phrase(phrase)
+        if key in seen:
+            raise ResourceError(f"{path}:{number}: duplicate phrase {phrase!r}")
+        seen.add(key)
+        if "{n}" in key:
+            if key.count("{n}") != 1:
+                raise ResourceError(f"{path}:{number}: at most one {{n}} placeholder allowed")
+            before, after = key.split("{n}")
+            pattern = re.compile(re.escape(before) + _NUMBER + re.escape(after))
+            numbered.append((pattern, kind, language))
+        else:
+            exact[key] = (kind, language)
+    return HeaderTable(exact, tuple(numbered))
+
+
+@lru_cache(maxsize=1)
+def header_table() -> HeaderTable:
+    return load_section_headers()
+
+
+# --- line-level patterns ------------------------------------------------------------------------------------
+
+_MD_HEADING = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_NUMBERING = re.compile(r"(?:(?:[0-9]+|[۰-۹]+)(?:\.[0-9]+)*\.?|[IVXivx]+\.|[A-Za-z]\.)[ \t]+")
+_MARKUP = re.compile(r"^(?:\*\*|__|\*|_)+|(?:\*\*|__|\*|_)+$")
+_TAGS = re.compile(r"</?[a-zA-Z][^>]{0,40}>")
+_INLINE = re.compile(
+    r"[ \t]*(?:[*\-•][ \t]+)?"  # list bullet before the label
+    r"(?P<bold>\*\*|__)?[ \t]*"
+    r"(?P<label>[^\W\d_][^:：\n*]{0,60}?)"
+    r"[ \t]*(?(bold)(?:[:：.][ \t]*)?(?:\*\*|__)|[:：])"
+)
+_CAPTION = re.compile(
+    r"[ \t]*(?P<bold>\*\*|__)?[ \t]*(?P<label>[^\W\d_][^\W\d_. ]*\.?(?:[ \t]+[^\W\d_]+)?[ \t]+" + r"(?:[0-9]+|[۰-۹]+)[A-Za-z]?)"
+    r"[ \t]*(?:[:：.|]|(?(bold)(?:\*\*|__)|[:：.|]))"
+)
+_FOOTNOTE_LINE = re.compile(
+    r"[ \t]*(?:<sup>[^<]{1,12}</sup>|[¹²³⁰⁴-⁹]+|\^?[0-9۰-۹]{1,2}(?=[ \t]+[^\W\d_])(?!.*[.!?؟][ \t]*$))[ \t]*[^\W\d_]"
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_CITATION_LINE = re.compile(
+    r"[ \t]*[A-Z][A-Za-z.&' -]{2,100}?\.?[ \t]+(?:19|20)[0-9]{2}[ \t]*(?:[A-Z][a-z]{2}[ \t]*(?:[0-9]{1,2})?)?"
+    r"[ \t]*;[ \t]*[0-9]+[ \t]*(?:\([^)\n]{1,12}\))?[ \t]*:[ \t]*[A-Za-z]?[0-9]+"
+)
+_SENTENCE_END = re.compile(r"[.!?؟][\"'”’»)\]]*\s*$")
+_SENTENCE_INSIDE = re.compile(r"[.!?؟][\"'”’»)\]]*[ \t]+\S")
+
+
+def _clean_label(raw: str) -> str:
+    """Heading text as written, without Markdown markup, tags, numbering or a trailing colon."""
+    text = _TAGS.sub("", raw).strip()
+    text = _MARKUP.sub("", text).strip()
+    text = re.sub(r"[:：]$", "", text).strip()
+    text = _MARKUP.sub("", text).strip()
+    m = _NUMBERING.match(text)
+    if m and len(text) > m.end():
+        text = text[m.end():]
+    return text.strip()
+
+
+def _known(label: str) -> Optional[tuple[str, str]]:
+    if not label or len(label) > 80:
+        return None
+    return header_table().lookup(normalise_phrase(label))
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int  # end of the content, before the newline
+    text: str
+
+
+@dataclass
+class _Unit:
+    """A heading line or a paragraph (lines between blank lines and headings)."""
+
+    start: int
+    end: int
+    lines: list[_Line]
+    heading: Optional[tuple[str, str, int]] = None  # (title, kind or "", markdown level or 0)
+
+
+def _lines(text: str) -> list[_Line]:
+    out = []
+    pos = 0
+    for part in text.split("\n"):
+        out.append(_Line(pos, pos + len(part), part))
+        pos += len(part) + 1
+    return out
+
+
+def _heading_of(line: str) -> Optional[tuple[str, str, int]]:
+    md = _MD_HEADING.fullmatch(line)
+    if md:
+        title = _clean_label(md.group(2))
+        hit = _known(title)
+        return title, hit[0] if hit else "", len(md.group(1))
+    stripped = line.strip()
+    if not stripped or len(stripped) > 80:
+        return None
+    title = _clean_label(stripped)
+    hit = _known(title)
+    if hit is None:
+        return None
+    return title, hit[0], 0
+
+
+def _units(text: str) -> list[_Unit]:
+    units: list[_Unit] = []
+    para: list[_Line] = []
+
+    def flush() -> None:
+        if para:
+            units.append(_Unit(para[0].start, para[-1].end, list(para)))
+            para.clear()
+
+    for line in _lines(text):
+        if not line.text.strip():
+            flush()
+            continue
+        heading = _heading_of(line.text)
+        if heading is not None:
+            flush()
+            units.append(_Unit(line.start, line.end, [line], heading))
+        else:
+            para.append(line)
+    flush()
+    return units
+
+
+def _inline(unit: _Unit) -> Optional[tuple[str, str]]:
+    """(title, kind) when the paragraph opens with a known label: "Keywords: ...", "**Figure 1:** ..."."""
+    first = unit.lines[0].text
+    for pattern in (_CAPTION, _INLINE):
+        m = pattern.match(first)
+        if m:
+            title = _clean_label(m.group("label"))
+            hit = _known(title)
+            if hit is not None:
+                return title, hit[0]
+    return None
+
+
+def _front_like(unit: _Unit, inline_kind: Optional[str]) -> bool:
+    """Affiliation footnotes, e-mail, dates and citation lines: the stuff of a title page."""
+    if inline_kind == "front":
+        return True
+    for line in unit.lines:
+        text = line.text
+        if _FOOTNOTE_LINE.match(text) or _CITATION_LINE.match(text):
+            continue
+        if _EMAIL.search(text) and len(text) < 200:
+            continue
+        m = _INLINE.match(text)
+        if m and (_known(_clean_label(m.group("label"))) or ("", ""))[0] == "front":
+            continue
+        return False
+    return True
+
+
+def _prose(unit: _Unit) -> bool:
+    """A paragraph of running sentences rather than a title, a name list or an address."""
+    body = " ".join(line.text.strip() for line in unit.lines)
+    if not _SENTENCE_END.search(body):
+        return False
+    return len(body) >= 200 or bool(_SENTENCE_INSIDE.search(body))
+
+
+def _banner(units: list[_Unit]) -> bool:
+    """True when the first unit is a stand-alone label followed by a title-like paragraph, not by prose."""
+    return len(units) > 1 and units[1].heading is None and not _prose(units[1]) and len(units[1].lines) <= 3
+
+
+def _prose_start(unit: _Unit) -> int:
+    """Where running text begins in a paragraph that may open with a title line or a salutation."""
+    for line in unit.lines:
+        text = line.text.strip()
+        if len(text) > 200 or _SENTENCE_END.search(text):
+            return line.start
+    return unit.start
+
+
+def find_sections(text: str) -> tuple[Section, ...]:
+    """Sections of ``text`` in order, covering it without gaps or overlap (see the module docstring)."""
+    if not text:
+        return ()
+    opened: list[tuple[int, str, str]] = []  # (start, title, kind)
+    current = ("", "front")
+    resume: Optional[tuple[str, str]] = None  # section to reopen after a caption or a front block in the body
+    single = False  # the section holds only the paragraph after its heading (keywords, captions)
+    after_single: Optional[str] = None
+    heading_levels: list[tuple[int, str]] = []  # markdown (level, kind) of known headings, for subheadings
+    seen_heading = False
+
+    def open_(start: int, title: str, kind: str) -> None:
+        nonlocal current
+        opened.append((start, title, kind))
+        current = (title, kind)
+
+    opened.append((0, "", "front"))
+    units = _units(text)
+    for index, unit in enumerate(units):
+        if unit.heading is not None:
+            title, kind, level = unit.heading
+            if index == 0 and kind == "case" and _banner(units):
+                continue  # an article-type banner ("CASE REPORT") above the title
+            single, after_single = False, None
+            if not kind:
+                if level == 1 and not seen_heading and current[1] == "front":
+                    continue  # the article title
+                parents = [k for lv, k in heading_levels if lv < level]
+                kind = parents[-1] if parents else "other"
+            elif level:
+                heading_levels = [(lv, k) for lv, k in heading_levels if lv < level] + [(level, kind)]
+            seen_heading = True
+            if kind == "figure" and current[1] != "figure":
+                resume = resume or current
+            elif kind != "figure":
+                resume = None
+            open_(unit.start, title, kind)
+            single = kind in ("keywords", "figure")
+            continue
+        if single:
+            single = False
+            after_single = current[1]
+            continue
+        inline = _inline(unit)
+        if inline is not None and not seen_heading and current == ("", "front") \
+                and inline[1] not in ("front", "keywords", "figure") and not _prose(unit):
+            inline = None  # a title that opens with a label: "Case report: a novel mutation in ..."
+        if inline is not None and inline[1] != "front":
+            title, kind = inline
+            if kind == "figure":
+                if current[1] != "figure":
+                    resume = resume or current
+                open_(unit.start, title, kind)
+                continue
+            if not (current[1] == "abstract" and kind in BODY_INLINE_IGNORED_IN_ABSTRACT):
+                resume = None
+                open_(unit.start, title, kind)
+                after_single = kind if kind == "keywords" else None
+                continue
+        if current[1] != "references" and _front_like(unit, inline[1] if inline else None):
+            title = inline[0] if inline else ""
+            if current[1] == "front":
+                continue
+            if current[1] in FRONT_ZONE or after_single == "keywords":
+                resume, after_single = None, None
+                open_(unit.start, title, "front")
+            else:
+                resume = resume or current
+                open_(unit.start, title, "front")
+            continue
+        if resume is not None:
+            open_(unit.start, *resume)
+            resume = None
+            continue
+        if after_single == "keywords":
+            after_single = None
+            open_(unit.start, "", "other" if _prose(unit) else "front")
+            continue
+        after_single = None
+        if current == ("", "front") and _prose(unit):
+            open_(_prose_start(unit), "", "other")
+    return _finish(text, opened)
+
+
+def _finish(text: str, opened: list[tuple[int, str, str]]) -> tuple[Section, ...]:
+    spans: list[list] = []
+    for i, (start, title, kind) in enumerate(opened):
+        end = opened[i + 1][0] if i + 1 < len(opened) else len(text)
+        if end <= start:
+            continue
+        if spans and not text[spans[-1][0]:spans[-1][1]].strip():
+            start = spans[-1][0]
+            spans.pop()
+        spans.append([start, end, title, kind])
+    if len(spans) > 1 and not text[spans[-1][0]:spans[-1][1]].strip():
+        spans[-2][1] = spans[-1][1]
+        spans.pop()
+    return tuple(
+        Section(title=title, kind=kind, start=start, end=end, language=detect_language(text[start:min(end, start + LANGUAGE_SAMPLE)]))
+        for start, end, title, kind in spans
+    )
+
+
+_HEADING_PREFIX = r"\s*(?:#{1,6}[ \t]+)?(?:[*\-•][ \t]+)?(?:\*\*|__)?[ \t]*(?:" + _NUMBERING.pattern + r")?"
+
+
+@lru_cache(maxsize=1024)
+def _heading_pattern(title: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in title.split()]
+    return re.compile(
+        _HEADING_PREFIX + r"(?:<[^>]{1,40}>)*" + r"\s+".join(words)
+        + r"(?:[ \t]*(?:[:：.][ \t]*)?(?:\*\*|__)[ \t]*(?:[:：.])?|[ \t]*[:：.|]|[ \t#]*(?=\n|$))[ \t]*",
+        re.IGNORECASE,
+    )
+
+
+def body_start(text: str, section: Section) -> int:
+    """Offset where the section's own text begins: after its heading line or inline label, if it opens with one."""
+    if not section.title:
+        return section.start
+    m = _heading_pattern(section.title).match(text, section.start, section.end)
+    return m.end() if m else section.start

@@ -1,0 +1,151 @@
+"""Sentence spans inside sections, by regular expressions (fast, deterministic, no model).
+
+A sentence ends at ``. ! ? ؟`` followed by white space and a capital, Arabic-script letter, digit or opening
+quote (a trailing citation marker such as ``[3]`` stays with its sentence), at a blank line and before a list
+item ("1. ", "- ", "۱. ", "- ۱-"). A full stop does not end a sentence after an abbreviation from
+``kg/resources/abbreviations.txt``, after a single-capital initial ("Ranque B."), after a list number, or
+inside brackets; semicolons never do. Reference lists break only at blank lines and list items. Headings (the
+section's own heading or label and Markdown ``#`` lines) are not part of any sentence.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from kg.errors import ResourceError
+from kg.extract.sections import body_start
+from kg.model import Section, Sentence
+
+ABBREVIATIONS = Path(__file__).resolve().parent.parent / "resources" / "abbreviations.txt"
+
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_ARABIC = "\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF"
+_DIGIT = "0-9۰-۹٠-٩"
+_MARKER = r"(?:\[[0-9,\s–-]{1,20}\]|<sup>[^<]{1,20}</sup>)"
+_LIST_START = r"[ \t]*(?:[-*•+][ \t]+|(?:[0-9]{1,3}|[۰-۹]{1,3})[.)][ \t]+|[-–][ \t]*[0-9۰-۹]{1,3}[-.)])"
+
+_BREAKS = re.compile(
+    r"(?P<heading>(?m:^)[ \t]{0,3}#{1,6}[ \t][^\n]*)"
+    r"|(?P<blank>\n[ \t]*\n)"
+    rf"|(?P<item>\n(?={_LIST_START}))"
+    rf"|(?P<stop>[.!?؟]+{_MARKER}?[\"'”’»)\]]*{_MARKER}?)(?=\s+[\"'“‘«*]?[{_UPPER}{_ARABIC}{_DIGIT}])"
+)
+_HARD_ONLY = re.compile(r"(?P<heading>(?m:^)[ \t]{0,3}#{1,6}[ \t][^\n]*)|(?P<blank>\n[ \t]*\n)|(?P<item>\n(?=" + _LIST_START + "))")
+_BRACKETS = re.compile(r"\((?:[^()\n]|\n(?![ \t]*\n)|\([^()\n]*\))*\)|\[(?:[^\[\]\n]|\n(?![ \t]*\n))*\]")
+_TOKEN_BEFORE = re.compile(r"(\S+)\Z")
+_INITIAL = re.compile(r"[" + _UPPER + r"]")
+_NUMBER = re.compile(r"[0-9]{1,3}|[۰-۹]{1,3}")
+_CONTENT = re.compile(r"\w")
+_WS = " \t\r\n\u200c\u200f\u200e\xa0"
+
+
+@lru_cache(maxsize=4)
+def load_abbreviations(path: Path | str = ABBREVIATIONS) -> dict[str, tuple[str, ...]]:
+    """Abbreviations keyed by their last token, lower-case ("al." -> ("et al.",)); strict: each must end in '.'."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ResourceError(f"{path}: cannot read abbreviation list ({exc})") from exc
+    table: dict[str, list[str]] = {}
+    for number, line in enumerate(lines, start=1):
+        entry = line.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        if entry != line or not entry.endswith(".") or len(entry) < 2 or "\t" in entry:
+            raise ResourceError(f"{path}:{number}: expected one abbreviation ending in '.', got {line!r}")
+        phrase = " ".join(entry.lower().split())
+        table.setdefault(phrase.split(" ")[-1], []).append(phrase)
+    return {key: tuple(sorted(set(v), key=len, reverse=True)) for key, v in table.items()}
+
+
+def _is_abbreviation(text: str, start: int, stop: int, abbreviations: dict[str, tuple[str, ...]]) -> bool:
+    """True when the full stop at ``stop`` closes an abbreviation, an initial or a list number."""
+    window_start = max(start, stop - 40)
+    m = _TOKEN_BEFORE.search(text, window_start, stop)
+    if not m:
+        return False
+    token = m.group(1).lstrip("([{\"'“‘«*")
+    if len(token) == 1 and _INITIAL.fullmatch(token):
+        return True
+    if _NUMBER.fullmatch(token):
+        line_start = max(start, text.rfind("\n", start, m.start()) + 1)
+        if not text[line_start:m.start()].strip(" \t-–"):
+            return True
+    phrases = abbreviations.get(token.lower() + ".")
+    if not phrases:
+        return False
+    before = text[max(start, stop + 1 - 20): stop + 1].lower()
+    for phrase in phrases:
+        if before.endswith(phrase):
+            cut = len(before) - len(phrase)
+            if cut == 0 or not before[cut - 1].isalnum():
+                return True
+    return False
+
+
+def _bracket_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _BRACKETS.finditer(text, start, end)]
+
+
+def _inside(spans: list[tuple[int, int]], pos: int, cursor: list[int]) -> bool:
+    i = cursor[0]
+    while i < len(spans) and spans[i][1] <= pos:
+        i += 1
+    cursor[0] = i
+    return i < len(spans) and spans[i][0] < pos
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _WS:
+        start += 1
+    while end > start and text[end - 1] in _WS:
+        end -= 1
+    return start, end
+
+
+def _spans(text: str, start: int, end: int, full_stops: bool) -> list[tuple[int, int]]:
+    """Sentence spans of text[start:end] before trimming."""
+    abbreviations = load_abbreviations()
+    out: list[tuple[int, int]] = []
+    pattern = _BREAKS if full_stops else _HARD_ONLY
+    brackets: list[tuple[int, int]] = []
+    cursor = [0]
+    if full_stops:
+        brackets = _bracket_spans(text, start, end)
+    begin = start
+    for m in pattern.finditer(text, start, end):
+        kind = m.lastgroup
+        if kind == "stop":
+            if _inside(brackets, m.start(), cursor):
+                continue
+            if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, start, m.start(), abbreviations):
+                continue
+            out.append((begin, m.end()))
+            begin = m.end()
+        elif kind == "heading":
+            out.append((begin, m.start()))
+            begin = m.end()
+        else:
+            out.append((begin, m.start()))
+            begin = m.end() if kind == "blank" else m.start()
+    out.append((begin, end))
+    return out
+
+
+def split_sentences(text: str, sections: Sequence[Section]) -> tuple[Sentence, ...]:
+    """Sentences of every section, in order, headings excluded; ``Sentence.text == text[start:end]``."""
+    sentences: list[Sentence] = []
+    for section in sections:
+        begin = body_start(text, section)
+        for raw_start, raw_end in _spans(text, begin, section.end, section.kind != "references"):
+            s, e = _trimmed(text, raw_start, raw_end)
+            if e <= s or not _CONTENT.search(text, s, e):
+                continue
+            sentences.append(Sentence(
+                start=s, end=e, text=text[s:e], section=section.title, section_kind=section.kind,
+                language=section.language, index=len(sentences),
+            ))
+    return tuple(sentences)

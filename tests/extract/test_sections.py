@@ -1,0 +1,156 @@
+"""Section finding on the two seeds, on real eval texts (invariants) and on small invented layouts."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.errors import ResourceError
+from kg.extract.sections import body_start, find_sections, load_section_headers
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_EN = (ROOT / "data" / "reports" / "000_5d4d30acd5d24a24.txt").read_text(encoding="utf-8")
+SEED_FA = (ROOT / "data" / "reports" / "003_39e4350859975b31.txt").read_text(encoding="utf-8")
+JAX = ROOT.parent / "shared" / "eval" / "jax-dev" / "txt"
+
+
+def _at(sections, text, needle):
+    pos = text.index(needle)
+    return next(s for s in sections if s.start <= pos < s.end)
+
+
+def _assert_cover(text, sections):
+    assert sections[0].start == 0 and sections[-1].end == len(text)
+    for a, b in zip(sections, sections[1:]):
+        assert a.end == b.start, (a, b)
+        assert a.start < a.end
+
+
+def test_seed_en_sections():
+    sections = find_sections(SEED_EN)
+    _assert_cover(SEED_EN, sections)
+    assert [(s.kind, s.title) for s in sections] == [
+        ("front", ""),
+        ("front", "Article Information"),
+        ("front", "Corresponding author"),
+        ("keywords", "Keywords"),
+        ("abstract", "Abstract"),
+        ("introduction", "Introduction"),
+        ("case", "Case Description"),
+        ("figure", "Figure 1"),
+        ("discussion", "Discussion"),
+        ("conclusion", "Conclusion"),
+        ("references", "References"),
+    ]
+    assert all(s.language == "en" for s in sections)
+    figure = sections[7]
+    assert SEED_EN[figure.start:figure.end].startswith("**Figure 1:** A radiograph")
+    assert SEED_EN[body_start(SEED_EN, figure):].startswith("A radiograph of the two hands")
+    case = sections[6]
+    assert SEED_EN[body_start(SEED_EN, case):].lstrip().startswith("A 66-year-old patient, who")
+
+
+def test_seed_fa_bilingual_layout():
+    sections = find_sections(SEED_FA)
+    _assert_cover(SEED_FA, sections)
+    kinds = [s.kind for s in sections]
+    assert kinds[:6] == ["front", "abstract", "keywords", "front", "abstract", "keywords"]
+    english_abstract = _at(sections, SEED_FA, "Subcutaneous calcinosis consists")
+    assert (english_abstract.title, english_abstract.language) == ("Abstract", "en")
+    assert "کلسینوز" not in SEED_FA[english_abstract.start:english_abstract.end]
+    persian_abstract = _at(sections, SEED_FA, "کلسینوز زیر پوستی از رسوب")
+    assert (persian_abstract.kind, persian_abstract.title, persian_abstract.language) == ("abstract", "چکیده", "fa")
+    # the Persian title and author names after the English corresponding-author line are front matter
+    assert _at(sections, SEED_FA, "کلسینوز دیستروفیک وسیع در یک بیمار").kind == "front"
+    assert _at(sections, SEED_FA, "الهام سادات بنی مصطفوی").kind == "front"
+    assert _at(sections, SEED_FA, "J Mazandaran Univ Med Sci").kind == "front"
+    assert _at(sections, SEED_FA, "CREST syndrome, calcinosis cutis").kind == "keywords"
+    # the introduction is split around the footnote block and resumes under its own heading
+    assert _at(sections, SEED_FA, "اسکروزیس سیستمیک (اسکرودرمی)").kind == "introduction"
+    assert _at(sections, SEED_FA, "مؤلف مسئول").kind == "front"
+    assert _at(sections, SEED_FA, "تاریخ دریافت").kind == "front"
+    resumed = _at(sections, SEED_FA, "در اینجا ابتدا به معرفی")
+    assert (resumed.kind, resumed.title, resumed.language) == ("introduction", "مقدمه", "fa")
+    assert body_start(SEED_FA, resumed) == resumed.start
+    # captions are their own sections; the case resumes after them
+    caption = _at(sections, SEED_FA, "تصویر شماره ۱: در گرافی")
+    assert (caption.kind, caption.title) == ("figure", "تصویر شماره ۱")
+    assert _at(sections, SEED_FA, "در گرافی آرنج و مچ دست").kind == "case"
+    assert _at(sections, SEED_FA, "بیسفسوناتها").kind == "discussion"
+    assert _at(sections, SEED_FA, "Boulman N").kind == "references"
+    assert sum(1 for s in sections if s.kind == "figure") == 4
+
+
+CASES = {
+    "standalone lines, numbering and colons": (
+        "A rare cause of chest pain in a young adult\nJane Doe, John Roe\n\n"
+        "1. Introduction\nChest pain is common.\n\nII. CASE REPORT:\nA 30-year-old man came.\n\n"
+        "3 Discussion\nThis is rare.\n\nConclusions\nBe careful.\n",
+        [("front", ""), ("introduction", "Introduction"), ("case", "CASE REPORT"), ("discussion", "Discussion"),
+         ("conclusion", "Conclusions")],
+    ),
+    "inline labels": (
+        "CASE: A 28-year-old man presented with palpitations.\nHe was well.\n\n"
+        "Figure 2. ECG with a short PR interval.\n\nThe ablation worked.\n\nKeywords: WPW; Ebstein anomaly\n",
+        [("case", "CASE"), ("figure", "Figure 2"), ("case", "CASE"), ("keywords", "Keywords")],
+    ),
+    "markdown subheadings inherit their parent": (
+        "# Title of the report here\n\n## Case presentation\nText one.\n\n### Laboratory data\nHb 10.1 g/dL.\n\n"
+        "## Something else entirely\nMore.\n",
+        [("front", ""), ("case", "Case presentation"), ("case", "Laboratory data"),
+         ("other", "Something else entirely")],
+    ),
+    "untitled prose before the first heading is not front matter": (
+        "Some report title line\n\nThis paragraph is running prose that introduces the topic at length. It has two "
+        "sentences and more than enough words to count as prose rather than an address.\n\nDiscussion\nShort.\n",
+        [("front", ""), ("other", ""), ("discussion", "Discussion")],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_invented_layouts(name):
+    text, expected = CASES[name]
+    sections = find_sections(text)
+    _assert_cover(text, sections)
+    assert [(s.kind, s.title) for s in sections] == expected
+
+
+def test_persian_heading_variants_with_zwnj():
+    text = "عنوان مقاله\n\nچکیده\nمتن چکیده.\n\nواژه‌های کلیدی: الف، ب\n\nنتیجه‌گیری\nمتن.\n"
+    assert [s.kind for s in find_sections(text)] == ["front", "abstract", "keywords", "conclusion"]
+
+
+@pytest.mark.skipif(not JAX.is_dir(), reason="eval corpus not present")
+def test_eval_texts_are_covered_without_overlap():
+    files = sorted(JAX.glob("*.txt"))[:30]
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        sections = find_sections(text)
+        _assert_cover(text, sections)
+        title_end = text.index("\n")
+        # the first line is the article title: front matter, and the prose after it is not
+        assert sections[0].kind == "front" and sections[0].end > title_end, path.name
+        assert sections[1].kind != "front", path.name
+
+
+def test_empty_text_has_no_sections():
+    assert find_sections("") == ()
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("abstract\tabstract\n", ":1: header"),
+        ("phrase\tkind\tlanguage\nabstract\tabstract\ten\nsummary\tabstract\n", ":3: expected 3"),
+        ("phrase\tkind\tlanguage\nabstract\tabstrakt\ten\n", ":2: unknown section kind"),
+        ("phrase\tkind\tlanguage\nAbstract\tabstract\ten\nabstract\tabstract\ten\n", ":3: duplicate"),
+    ],
+)
+def test_header_table_is_strict(tmp_path, body, message):
+    path = tmp_path / "headers.tsv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(ResourceError) as info:
+        load_section_headers(path)
+    assert str(path) in str(info.value) and message in str(info.value)
