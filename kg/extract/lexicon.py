@@ -154,6 +154,7 @@ def _source_files() -> list[Path]:
     files = [_hpo_path(), _drug_path(), ontology_path("concepts.ttl"), resource_path("spelling.tsv"),
              resource_path("lexicon_exclusions.tsv")]
     files += sorted(ontology_path(".").glob("labels_*.tsv"))
+    files += sorted(ontology_path(".").glob("terms_*.tsv"))
     return files
 
 
@@ -305,8 +306,10 @@ def build(version: str = "") -> Lexicon:
             if len(variant) >= 4 or variant == name:
                 b.add_form(variant, curie, PRIMARY, "drug")
 
-    # curated ontology
+    # curated ontology and bulk term tables
     _add_curated(b)
+    for path in sorted(ontology_path(".").glob("terms_*.tsv")):
+        _add_terms(b, path)
     # multilingual labels
     for path in sorted(ontology_path(".").glob("labels_*.tsv")):
         lang = path.stem.split("_", 1)[1]
@@ -352,6 +355,23 @@ def _add_curated(b: _Builder) -> None:
             b.add_form(str(alt), curie, CURATED, "curated")
             if alt.language and alt.language != "en":
                 b.labels.setdefault(curie, []).append((str(alt), alt.language))
+
+
+def _add_terms(b: _Builder, path: Path) -> None:
+    """Rows ``curie, type, label, synonyms`` (synonyms separated by '|'): English terms curated in bulk.
+
+    A row for a CURIE that another source already defines adds synonyms and, when ``type`` differs, overrides
+    the type (HPO's "Finding" -> "Condition" for diagnoses)."""
+    rows = load_tsv(path, ("curie", "type", "label", "synonyms"), min_columns=3,
+                    allowed={"type": set(CONCEPT_TYPES)})
+    for r in rows:
+        curie = r["curie"]
+        old = b.concepts.get(curie)
+        b.concepts[curie] = Concept(curie=curie, label=old.label if old else r["label"], type=r["type"],
+                                    crest=old.crest if old else False)
+        b.add_form(r["label"], curie, CURATED, "curated")
+        for syn in filter(None, (x.strip() for x in r["synonyms"].split("|"))):
+            b.add_form(syn, curie, CURATED, "curated")
 
 
 def _add_labels(b: _Builder, path: Path, lang: str) -> None:

@@ -307,4 +307,15 @@ def extract_metadata(text: str, sections: Sequence[Section]) -> Metadata:
         pmcid=pmcid.group(1) if pmcid else "",
         keywords=_keywords(text, sections),
         licence=_licence([front, *(text[s:e] for s, e in body_spans)]),
+        article_type=_article_type(text, sections),
     )
+
+
+def _article_type(text: str, sections: Sequence[Section]) -> str:
+    """A banner line such as "CASE REPORT" above the title, lower-cased."""
+    if not sections or sections[0].kind != "front":
+        return ""
+    first = next((line for line in text[sections[0].start:sections[0].end].split("\n") if line.strip()), "")
+    label = re.sub(r"^[#\s*_]+|[\s*_:]+$", "", first)
+    hit = header_table().lookup(normalise_phrase(label))
+    return " ".join(label.lower().split()) if hit and hit[0] == "case" else ""

@@ -252,7 +252,9 @@ def _prose(unit: _Unit) -> bool:
 
 def _banner(units: list[_Unit]) -> bool:
     """True when the first unit is a stand-alone label followed by a title-like paragraph, not by prose."""
-    return len(units) > 1 and units[1].heading is None and not _prose(units[1]) and len(units[1].lines) <= 3
+    if len(units) < 2 or units[1].heading is not None or len(units[1].lines) > 3:
+        return False
+    return not _prose(units[1]) and not _SENTENCE_END.search(units[1].lines[-1].text)
 
 
 def _prose_start(unit: _Unit) -> int:

@@ -107,3 +107,12 @@ def test_by_line_and_citation_line():
 def test_no_front_matter_gives_empty_fields():
     meta = _meta("the patient was seen. she was well.\n")
     assert (meta.title, meta.authors, meta.date, meta.journal, meta.keywords) == ("", (), "", "", ())
+
+
+def test_banner_salutation_and_labelled_title():
+    meta = _meta("CASE REPORT\n\nA woman with painful fingers and calcinosis cutis\n\nDear Editor,\n\nAbstract\nText.\n")
+    assert (meta.article_type, meta.title, meta.authors) == ("case report", "A woman with painful fingers and calcinosis cutis", ())
+    meta = _meta("Case report: a novel mutation in ZIC2 in an infant\nBackground\nZIC2 is a gene.\n")
+    assert meta.title == "Case report: a novel mutation in ZIC2 in an infant"
+    single = _meta("Calcinosis cutis in an elderly man\n\nMaryam Mobini¹\n\nAbstract\nText.\n")
+    assert [p.name for p in single.authors] == ["Mobini M"]

@@ -154,3 +154,18 @@ def test_header_table_is_strict(tmp_path, body, message):
     with pytest.raises(ResourceError) as info:
         load_section_headers(path)
     assert str(path) in str(info.value) and message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("CASE REPORT\n\nA woman with painful fingers and calcinosis cutis\n\nJohn Smith1, Ann Lee2\n\nAbstract\nText.\n",
+         [("front", ""), ("abstract", "Abstract")]),
+        ("Case report\nA 45-year-old woman came with pain.\n\nDiscussion\nRare.\n",
+         [("case", "Case report"), ("discussion", "Discussion")]),
+        ("Case report: a novel mutation in ZIC2 in an infant\nBackground\nZIC2 is a gene.\n",
+         [("front", ""), ("introduction", "Background")]),
+    ],
+)
+def test_labels_in_titles_and_banners(text, expected):
+    assert [(s.kind, s.title) for s in find_sections(text)] == expected
