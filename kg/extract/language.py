@@ -111,12 +111,17 @@ def _arabic_script_language(text: str) -> str:
 
 
 def _latin_language(text: str) -> str:
+    """English unless another language's stop words are clearly more frequent (3 or more, and twice English's):
+    front matter such as "Center, Sari, Iran (E-mail: ...)" shares a few short words with Portuguese."""
     latin = ("en", "fr", "es", "de", "it", "pt", "nl", "tr")
     hits = _stopword_hits(text, latin)
     if not hits:
         return "en"
     best = max(hits.values())
-    return next(lang for lang in latin if hits[lang] == best)
+    winner = next(lang for lang in latin if hits[lang] == best)
+    if winner != "en" and (best < 3 or best < 2 * hits["en"]):
+        return "en"
+    return winner
 
 
 def detect_language(text: str) -> str:

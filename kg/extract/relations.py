@@ -27,10 +27,13 @@ def relation_cues() -> dict:
 
 
 @lru_cache(maxsize=1)
-def unit_forms() -> list[tuple[str, str]]:
+def unit_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    """One regex over every unit form, longest first; spaces in a form match any whitespace (PDF line breaks)."""
     rows = load_tsv(resource_path("units.tsv"), ("surface", "unit"))
-    forms = {(normalize_for_matching(r["surface"]), r["unit"]) for r in rows}
-    return sorted(forms, key=lambda f: (-len(f[0]), f[0]))
+    forms = {" ".join(normalize_for_matching(r["surface"]).split()): r["unit"] for r in rows}
+    ordered = sorted(forms, key=lambda f: (-len(f), f))
+    alternation = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered)
+    return re.compile(rf"\s*({alternation})(?![^\W\d_])"), forms
 
 
 _VALUE = re.compile(r"(?<![\w/.])([+-]?\d+(?:[./]\d+)?)(?![\w/]*\d)")
@@ -183,9 +186,8 @@ def _lab_value(m: Mention, sentence: Sentence, tokens: Tokens) -> tuple[float | 
     if value is None:
         return None, "", m.end
     after_start = m.end + vm.end()
-    rest = norm[after_start:min(after_start + 40, sentence.end)].lstrip()
-    skipped = len(norm[after_start:min(after_start + 40, sentence.end)]) - len(rest)
-    for form, unit in unit_forms():
-        if rest.startswith(form) and (len(rest) == len(form) or not rest[len(form)].isalnum() or form == "%"):
-            return value, unit, after_start + skipped + len(form)
+    pattern, forms = unit_pattern()
+    um = pattern.match(norm, after_start, after_start + 60)
+    if um:
+        return value, forms[" ".join(um.group(1).split())], um.end()
     return value, "", after_start

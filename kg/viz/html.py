@@ -147,7 +147,7 @@ def render_page(view: ViewGraph, title: str, note: str = "") -> str:
     parts = {
         "@@TITLE@@": _html_text(title),
         "@@CSS@@": _asset("view.css").replace("</", "<\\/"),
-        "@@VIS@@": _vis_js().replace("</script", "<\\/script"),
+        "@@VIS@@": _vis_js().replace("</script", "<\\/script").replace("<!--", "<\\!--"),
         "@@DATA@@": _script_safe(data),
         "@@JS@@": _asset("view.js").replace("</script", "<\\/script"),
     }

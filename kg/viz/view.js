@@ -153,6 +153,7 @@
   function runSearch() {
     var found = matches(search.value);
     results.textContent = "";
+    results.dataset.query = search.value;
     found.slice(0, 50).forEach(function (i, r) {
       var li = el("li", r === 0 ? "active" : "");
       var sw = el("span", "swatch sw-" + kindOf(i).shape); sw.style.background = kindOf(i).color;
