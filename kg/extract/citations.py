@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from typing import Optional, Sequence
 
-from kg.errors import ResourceError
+from kg.resources import load_tsv, resource_path
 from kg.extract.normalize import normalize_for_matching
 from kg.model import CitationContext, CitationMarker, Concept, Evidence, Mention, Sentence
 
@@ -27,39 +26,11 @@ MAX_RANGE = 50
 MAX_UNBOUNDED = 999
 
 
-def load_table(name: str, columns: int) -> list[tuple[str, ...]]:
-    """Rows of the bundled TSV ``kg/resources/<name>``; ``#`` lines and blank lines are skipped.
-
-    A row without exactly ``columns`` non-empty fields raises ResourceError naming the file and line.
-    """
-    try:
-        text = resources.files("kg.resources").joinpath(name).read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError, UnicodeDecodeError) as exc:
-        raise ResourceError(f"kg/resources/{name}: cannot be read ({exc})") from exc
-    rows = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        fields = tuple(f.strip() for f in line.split("\t"))
-        if len(fields) != columns or not all(fields):
-            raise ResourceError(
-                f"kg/resources/{name}, line {lineno}: expected {columns} non-empty tab-separated fields, "
-                f"got {len(fields)}: {line!r}"
-            )
-        rows.append(fields)
-    return rows
-
-
 @lru_cache(maxsize=1)
 def _blockers() -> tuple[frozenset[str], frozenset[str]]:
     labels, units = set(), set()
-    for kind, word in load_table("citation_blockers.tsv", 2):
-        if kind == "label":
-            labels.add(normalize_for_matching(word))
-        elif kind == "unit":
-            units.add(normalize_for_matching(word))
-        else:
-            raise ResourceError(f"kg/resources/citation_blockers.tsv: unknown kind {kind!r} (label or unit)")
+    for row in load_tsv(resource_path("citation_blockers.tsv"), ("kind", "word"), allowed={"kind": {"label", "unit"}}):
+        (labels if row["kind"] == "label" else units).add(normalize_for_matching(row["word"]))
     return frozenset(labels), frozenset(units)
 
 

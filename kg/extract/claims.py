@@ -15,8 +15,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Optional
 
-from kg.errors import ResourceError
-from kg.extract.citations import load_table
+from kg.resources import load_tsv, resource_path
 from kg.extract.normalize import normalize_for_matching
 from kg.model import CitationMarker, Concept, Evidence, Mention, Reference, Sentence, TreatmentClaim
 
@@ -45,10 +44,10 @@ class _Cue:
 @lru_cache(maxsize=1)
 def _cues() -> dict[str, tuple[_Cue, ...]]:
     table: dict[str, list[_Cue]] = {kind: [] for kind in KINDS}
-    for lineno, (kind, cue, value, language) in enumerate(load_table("claim_cues.tsv", 4), 1):
-        if kind not in table:
-            raise ResourceError(f"kg/resources/claim_cues.tsv: unknown kind {kind!r} in row {lineno} (one of {KINDS})")
-        table[kind].append(_Cue(cue, value, language))
+    rows = load_tsv(resource_path("claim_cues.tsv"), ("kind", "cue", "value", "language"),
+                    allowed={"kind": set(KINDS)})
+    for row in rows:
+        table[row["kind"]].append(_Cue(row["cue"], row["value"], row["language"]))
     return {kind: tuple(cues) for kind, cues in table.items()}
 
 

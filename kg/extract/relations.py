@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
-from kg.extract.concepts import GROUPS, Tokens
+from kg.extract.concepts import Tokens
 from kg.extract.context import _scan, _trie_from
 from kg.extract.lexicon import keys_of
 from kg.extract.normalize import normalize_for_matching, parse_number

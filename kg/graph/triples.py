@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Iterator
 
 from pyoxigraph import Literal, NamedNode, Triple
 

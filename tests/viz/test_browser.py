@@ -99,9 +99,11 @@ def test_seed_view_offline_search_click_evidence(browser, seed_graph, tmp_path):
     calcinosis = hits[0]
     assert calcinosis in view.js("window.casekgNetwork.getSelectedNodes()")
 
-    view.page.keyboard.press("Escape")
     view.click_node(calcinosis)
     view.page.wait_for_function(f"document.getElementById('info').dataset.node === '{calcinosis}'")
+    faded = view.js("window.casekgNetwork.body.data.nodes.get().filter(n => n.label === '').length")
+    neighbours = view.js(f"window.casekgNetwork.getConnectedNodes({calcinosis}).length")
+    assert faded == stats.nodes - 1 - neighbours, "everything outside the clicked node's neighbourhood is faded"
     assert view.page.inner_text("#info h3").lower().startswith("calcinosis")
     sentences = view.page.eval_on_selector_all("#info blockquote.ev", "els => els.map(e => e.textContent)")
     texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
