@@ -1,5 +1,6 @@
-"""Patient observations from attributed mentions: findings and conditions, imaging (modality + sign + site,
-carried over the following sentences of the same paragraph), treatments (indication, outcome), procedures and
+"""Patient observations from attributed mentions: findings and conditions, imaging (modality + sign + site, up to
+the next test named in the sentence, and carried to a following sentence of the same paragraph that states an imaging
+result such as "was seen" / "مشهود بود" and names no other test), treatments (indication, outcome), procedures and
 lab values with units. Cue words are data: kg/resources/relation_cues.tsv and units.tsv."""
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ LAB_SCOPE = 8  # tokens after a lab test name in which its value is read
 @lru_cache(maxsize=1)
 def relation_cues() -> dict:
     rows = load_tsv(resource_path("relation_cues.tsv"), ("phrase", "relation", "value", "language"), min_columns=2,
-                    allowed={"relation": {"indication", "outcome", "site_link"}})
+                    allowed={"relation": {"indication", "outcome", "site_link", "imaging_result"}})
     return _trie_from([(keys_of(r["phrase"]), r["relation"], r["value"]) for r in rows if keys_of(r["phrase"])])
 
 
@@ -88,11 +89,14 @@ def observations(report: str, tokens: Tokens, sentences: Sequence[Sentence], men
                     out.append(Observation(kind="Lab", concept=m.concept, negated=m.negated, temporality=temporality,
                                            evidence=evidence_for(report, sentence, m.start, max(m.end, vend)),
                                            value=value, unit=unit))
-        out.extend(_imaging(report, sentence, patient, modalities, carried, tokens))
+        states_result = any(rel == "imaging_result" for _, _, (rel, _) in cues)
+        other_tests = any(m.type in ("Procedure", "LabTest") for m in patient)
+        continues = carried is not None and states_result and not other_tests and si - carried[1] <= 2
+        out.extend(_imaging(report, sentence, patient, modalities, carried if continues else None, tokens))
         if modalities:
             carried = (modalities[-1].concept, si, sentence.section)
-        elif carried:
-            carried = (carried[0], si, carried[2])
+        elif not continues:
+            carried = None
     return tuple(out)
 
 
@@ -130,7 +134,9 @@ def _imaging(report: str, sentence: Sentence, patient: Sequence[Mention], modali
     out = []
     if modalities:
         mod = modalities[0]
-        after = [p for p in problems if p.start >= mod.end]
+        next_test = min((m.start for m in patient if m.start >= mod.end and m.type in ("Modality", "Procedure", "LabTest")),
+                        default=sentence.end)
+        after = [p for p in problems if mod.end <= p.start < next_test]
         chosen = after or [p for p in problems if p.end <= mod.start]
         target = tuple(x.concept for x in patient if x.type == "AnatomicalSite" and mod.end <= x.start
                        and (not after or x.end <= after[0].start))
