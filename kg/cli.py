@@ -25,8 +25,14 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except CaseKGError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {one_line(str(exc))}", err=True)
             ctx.exit(1)
+
+
+def one_line(message: str, limit: int = 300) -> str:
+    """A message folded onto one line and cut to ``limit`` characters (parser errors list every expected token)."""
+    text = " ".join(message.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @click.group(cls=_Group)
@@ -50,7 +56,7 @@ def build(paths, store_dir, jobs, quiet):
 
     def progress(i, total, source, error):
         if error:
-            click.echo(f"error: {error}", err=True)
+            click.echo(f"error: {one_line(error)}", err=True)
         elif show and (total <= 50 or i % max(1, total // 50) == 0 or i == total):
             click.echo(f"[{i}/{total}] {source}", err=True)
 
@@ -238,7 +244,7 @@ def annotate(paths, out_dir):
             docs = read(f)
             rows = [r for d in docs for r in pipeline.annotate(d)]
         except CaseKGError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {one_line(str(exc))}", err=True)
             failed += 1
             continue
         lines = "".join(json.dumps({**r, **({"file": f.as_posix()} if len(files) > 1 and not out_dir else {})},
