@@ -20,7 +20,7 @@ from kg.extract.normalize import normalize_for_matching, token_spans
 from kg.model import Concept
 from kg.resources import load_tsv, ontology_path, resource_path
 
-INDEX_VERSION = "5"
+INDEX_VERSION = "7"
 CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
 PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
@@ -42,12 +42,40 @@ def _spelling_rules() -> list[tuple[str, str]]:
     return sorted(((r["from"], r["to"]) for r in rows), key=lambda p: -len(p[0]))
 
 
+def _word_variants() -> dict[str, str]:
+    rows = load_tsv(resource_path("word_variants.tsv"), ("word", "canonical"))
+    return {r["word"]: r["canonical"] for r in rows}
+
+
 _SPELLING: list[tuple[str, str]] | None = None
+_VARIANTS: dict[str, str] | None = None
+ARTICLES = frozenset({"the", "a", "an"})
 _LATIN = re.compile(r"^[a-z0-9]+$")
 
 
+_STEMS: dict[str, str] = {}
+
+
 def stem(token: str) -> str:
-    """Matching key of one normalised token: American spelling and a light English plural stemmer."""
+    """Matching key of one normalised token: American spelling and a light English plural stemmer (memoised:
+    the vocabulary of a corpus is small next to its token count)."""
+    key = _STEMS.get(token)
+    if key is None:
+        key = _stem(token)
+        if len(_STEMS) < 500_000:
+            _STEMS[token] = key
+    return key
+
+
+def _stem(token: str) -> str:
+    global _VARIANTS
+    if _VARIANTS is None:
+        _VARIANTS = _word_variants()
+    key = _plural(token)
+    return _VARIANTS.get(key, key)
+
+
+def _plural(token: str) -> str:
     global _SPELLING
     if not _LATIN.match(token):
         return token
@@ -63,6 +91,8 @@ def stem(token: str) -> str:
         return token[:-1]
     if n > 4 and token.endswith(("ches", "shes", "xes", "sses")):
         return token[:-2]
+    if n > 5 and token.endswith("omas"):
+        return token[:-1]
     if n > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is", "as", "os", "ys")):
         return token[:-1]
     return token
@@ -143,6 +173,8 @@ class Lexicon:
         """Concepts whose surface form is exactly ``surface`` (after normalisation)."""
         node = self.trie
         for k in keys_of(surface):
+            if k in ARTICLES:
+                continue
             node = node.get(k)
             if node is None:
                 return []
@@ -152,7 +184,7 @@ class Lexicon:
 # ---------------------------------------------------------------------- building
 def _source_files() -> list[Path]:
     files = [hpo_path(), _drug_path(), ontology_path("concepts.ttl"), resource_path("spelling.tsv"),
-             resource_path("lexicon_exclusions.tsv")]
+             resource_path("word_variants.tsv"), resource_path("lexicon_exclusions.tsv")]
     files += sorted(ontology_path(".").glob("labels_*.tsv"))
     files += sorted(ontology_path(".").glob("terms_*.tsv"))
     return files
@@ -231,7 +263,7 @@ class _Builder:
         return out
 
     def add_form(self, surface: str, curie: str, priority: int, source: str) -> None:
-        keys = keys_of(surface)
+        keys = tuple(k for k in keys_of(surface) if k not in ARTICLES)
         if not keys:
             return
         excluded = self.exclusions.get(str(keys), set())
@@ -240,15 +272,39 @@ class _Builder:
         if len("".join(keys)) < 2:
             return
         case_form = _case_form(surface)
-        bucket = self.forms.setdefault(keys, {})
-        old = bucket.get(curie)
-        if old is None or priority > old.priority or (priority == old.priority and old.case_form and not case_form):
-            bucket[curie] = Entry(curie, priority, case_form)
+        self._put(keys, curie, priority, case_form)
         if "-" in surface and source != "drug":
             joined = re.sub(r"(?<=\w)-(?=\w)", "", surface)
-            jkeys = keys_of(joined)
+            jkeys = tuple(k for k in keys_of(joined) if k not in ARTICLES)
             if jkeys and jkeys != keys:
-                self.forms.setdefault(jkeys, {}).setdefault(curie, Entry(curie, priority, _case_form(joined)))
+                self._put(jkeys, curie, priority, _case_form(joined), weak=True)
+        if source != "drug":
+            for variant in word_order_variants(keys):
+                self._put(variant, curie, SECONDARY, "", weak=True)
+
+    def _put(self, keys: tuple[str, ...], curie: str, priority: int, case_form: str, weak: bool = False) -> None:
+        bucket = self.forms.setdefault(keys, {})
+        old = bucket.get(curie)
+        if old is None:
+            bucket[curie] = Entry(curie, priority, case_form)
+        elif not weak and (priority > old.priority or (priority == old.priority and old.case_form and not case_form)):
+            bucket[curie] = Entry(curie, priority, case_form)
+
+
+def word_order_variants(keys: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Other orders of a multi-word term that English writes for the same thing: "abnormality of (the) kidney"
+    -> "kidney abnormality" and "abnormal kidney"; "calcification of falx cerebri" -> "falx cerebri calcification".
+    Only for one "of" with at most three words on either side (longer phrases reorder ambiguously)."""
+    if keys.count("of") != 1:
+        return []
+    i = keys.index("of")
+    head, tail = keys[:i], keys[i + 1:]
+    if not head or not tail or len(head) > 3 or len(tail) > 3 or "and" in keys or "or" in keys:
+        return []
+    out = [tail + head]
+    if head == ("abnormality",):
+        out.append(("abnormal",) + tail)
+    return out
 
 
 def build(version: str = "") -> Lexicon:
@@ -361,15 +417,16 @@ def _add_curated(b: _Builder) -> None:
 def _add_terms(b: _Builder, path: Path) -> None:
     """Rows ``curie, type, label, synonyms`` (synonyms separated by '|'): English terms curated in bulk.
 
-    A row for a CURIE that another source already defines adds synonyms and, when ``type`` differs, overrides
-    the type (HPO's "Finding" -> "Condition" for diagnoses)."""
+    A row for a CURIE that another source already defines only adds synonyms: the type stays what HPO or the
+    curated ontology (ontology/concepts.ttl, where deliberate type overrides live) says, so a bulk table cannot
+    turn an imaging modality into a procedure or an HPO phenotype into a diagnosis."""
     rows = load_tsv(path, ("curie", "type", "label", "synonyms"), min_columns=3,
                     allowed={"type": set(CONCEPT_TYPES)})
     for r in rows:
         curie = r["curie"]
         old = b.concepts.get(curie)
-        b.concepts[curie] = Concept(curie=curie, label=old.label if old else r["label"], type=r["type"],
-                                    crest=old.crest if old else False)
+        if old is None:
+            b.concepts[curie] = Concept(curie=curie, label=r["label"], type=r["type"])
         b.add_form(r["label"], curie, CURATED, "curated")
         for syn in filter(None, (x.strip() for x in r["synonyms"].split("|"))):
             b.add_form(syn, curie, CURATED, "curated")
@@ -390,7 +447,8 @@ def _add_labels(b: _Builder, path: Path, lang: str) -> None:
 
 
 def iter_matches(lex: Lexicon, tokens: list[tuple[int, int, str]], original: str) -> Iterable[tuple[int, int, tuple[Entry, ...]]]:
-    """For each token position, the longest lexicon match starting there: (first token, end token, entries)."""
+    """For each token position, the longest lexicon match starting there: (first token, end token, entries).
+    Articles inside a phrase are skipped when the term has none there ("calcification of the falx cerebri")."""
     trie = lex.trie
     n = len(tokens)
     for i in range(n):
@@ -409,8 +467,13 @@ def iter_matches(lex: Lexicon, tokens: list[tuple[int, int, str]], original: str
             j += 1
             if j >= n:
                 break
-            node = node.get(tokens[j][2])
-            if node is None:
+            key = tokens[j][2]
+            nxt = node.get(key)
+            if nxt is None and key in ARTICLES and j + 1 < n:
+                j += 1
+                nxt = node.get(tokens[j][2])
+            if nxt is None:
                 break
+            node = nxt
         if best:
             yield best
