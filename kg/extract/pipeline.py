@@ -1,6 +1,7 @@
 """The extraction pipeline: Document -> Extraction. Loads the lexicon once; every stage is a pure function."""
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 from typing import Sequence
 
@@ -46,9 +47,7 @@ class Pipeline:
         sentences = split_sentences(text, [s for s in sections if s.kind != "references"])
         sentences = _with_title(text, metadata.title, sentences)
         references = doc.references or _references(text, sections)
-        body = [s for s in sections if s.kind not in ("references", "front", "keywords")]
-        markers = doc.markers or tuple(m for s in body for m in citations.find_markers(
-            text, s.start, s.end, max_ref=len(references) or None))
+        markers = _markers(doc, text, sections, references)
         tokens = Tokens(text)
         mentions = self._mentions(tokens, sentences, markers)
         patient = _patient(doc.doc_id, text, sentences)
@@ -63,18 +62,27 @@ class Pipeline:
                           claims=tuple(treatment_claims))
 
     def annotate(self, doc: Document) -> list[dict]:
-        """Mentions as the JSON objects of ``kg annotate`` (CONTRACT.md), demographics included, in text order."""
-        ex = self.extract(doc)
+        """Mentions as the JSON objects of ``kg annotate`` (CONTRACT.md), in text order, with the patient's age
+        and sex as one Age and one Sex row (the spans the patient's values were read from).
+
+        The same mentions as ``extract(doc).mentions`` (same sections, title, sentences, citation markers and
+        context), without the stages whose output annotate does not show (language, observations, claims)."""
+        text = doc.text
+        sections = doc.sections or find_sections(text)
+        title = doc.metadata.title or (extract_metadata(text, sections).title if doc.format != "jats" else "")
+        sentences = _with_title(text, title, split_sentences(text, [s for s in sections if s.kind != "references"]))
+        markers = _markers(doc, text, sections)
+        mentions = self._mentions(Tokens(text), sentences, markers)
         rows = [{"start": m.start, "end": m.end, "text": m.text, "id": m.concept.curie, "label": m.concept.label,
                  "type": m.concept.type, "negated": m.negated, "subject": m.subject, "section": m.section,
-                 "historical": m.historical, "uncertain": m.uncertain} for m in ex.mentions]
-        for s in ex.sentences:
-            if s.section_kind in NO_MENTIONS:
-                continue
-            for d in demographics.find_demographics(doc.text, s.start, s.end):
-                rows.append({"start": d.start, "end": d.end, "text": d.text, "id": "", "label": str(d.value),
-                             "type": d.kind, "negated": False, "subject": "patient", "section": s.section,
-                             "historical": False, "uncertain": False})
+                 "historical": m.historical, "uncertain": m.uncertain} for m in mentions]
+        patient = _patient(doc.doc_id, text, sentences)
+        for kind, value, ev in (("Age", patient.age_years, patient.age_evidence),
+                                ("Sex", patient.sex, patient.sex_evidence)):
+            if ev is not None:
+                rows.append({"start": ev.start, "end": ev.end, "text": text[ev.start:ev.end], "id": "",
+                             "label": "" if value is None else str(value), "type": kind, "negated": False,
+                             "subject": "patient", "section": ev.section, "historical": False, "uncertain": False})
         rows.sort(key=lambda r: (r["start"], r["end"], r["type"], r["id"]))
         return rows
 
@@ -103,6 +111,39 @@ class Pipeline:
                                    subject="other" if attrs.hypothetical and mention_subject == "patient" else mention_subject,
                                    section=s.section, sentence=si))
         return out
+
+
+def _markers(doc: Document, text: str, sections: Sequence[Section], references=None):
+    """In-text citation markers of the body sections (the reader's own when it gave them)."""
+    if doc.markers:
+        return doc.markers
+    if references is None:
+        references = doc.references or _references(text, sections)
+    body = [s for s in sections if s.kind not in ("references", "front", "keywords")]
+    return tuple(m for s in body for m in citations.find_markers(text, s.start, s.end, max_ref=len(references) or None))
+
+
+def _demographics(text: str, sentences: Sequence[Sentence]):
+    """Age and sex cues of the sentences that carry mentions, with their sentence. One scan per run of
+    consecutive sentences of a section (the cues are single words or short phrases that never cross a sentence
+    end); a cue is kept only when it lies inside one sentence."""
+    runs: list[list[Sentence]] = []
+    for s in sentences:
+        if s.section_kind in NO_MENTIONS:
+            continue
+        if runs and runs[-1][-1].index == s.index - 1 and runs[-1][-1].section == s.section \
+                and runs[-1][-1].section_kind == s.section_kind and runs[-1][-1].end <= s.start:
+            runs[-1].append(s)
+        else:
+            runs.append([s])
+    out = []
+    for run in runs:
+        starts = [s.start for s in run]
+        for d in demographics.find_demographics(text, run[0].start, run[-1].end):
+            k = bisect_right(starts, d.start) - 1
+            if k >= 0 and d.end <= run[k].end:
+                out.append((d, run[k]))
+    return out
 
 
 def _merge_metadata(given: Metadata, found: Metadata) -> Metadata:
@@ -137,11 +178,12 @@ def _with_title(text: str, title: str, sentences: Sequence[Sentence]) -> list[Se
 
 
 def _patient(report: str, text: str, sentences: Sequence[Sentence]) -> Patient:
+    """The patient's age and sex: cues of the case presentation first, then abstract, title, captions; the first
+    age with a value and the first sex noun win (pronouns only when no noun says it)."""
+    scanned = _demographics(text, sentences)
     found = []
     for kind in DEMOGRAPHIC_KINDS:
-        for s in sentences:
-            if s.section_kind == kind:
-                found.extend((d, s) for d in demographics.find_demographics(text, s.start, s.end))
+        found.extend((d, s) for d, s in scanned if s.section_kind == kind)
         if any(d.kind == "Age" for d, _ in found) and any(d.kind == "Sex" and d.cue != "pronoun" for d, _ in found):
             break
     age, sex, age_m, sex_m = demographics.patient_demographics([d for d, _ in found])
