@@ -105,7 +105,12 @@ def build(paths: Iterable[str | Path], store, jobs: int = 1,
     for doc_id, ex in unique_ids(done):
         if doc_id != ex.document.doc_id:
             ex = replace(ex, document=replace(ex.document, doc_id=doc_id))
-        graphs.append((doc_id, triples(ex)))
+        try:
+            graphs.append((doc_id, triples(ex)))
+        except Exception as exc:  # one report that cannot be turned into triples must not stop the others
+            result.failures.append((ex.document.source, f"{ex.document.source}: graph construction failed "
+                                                        f"({type(exc).__name__}: {exc})"))
+            continue
         result.reports.append(doc_id)
     if graphs:
         result.triples = store.replace_reports(graphs)

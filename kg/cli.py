@@ -250,7 +250,7 @@ def annotate(paths, out_dir):
         lines = "".join(json.dumps({**r, **({"file": f.as_posix()} if len(files) > 1 and not out_dir else {})},
                                    ensure_ascii=False) + "\n" for r in rows)
         if out_dir:
-            target = Path(out_dir) / f"{docs[0].doc_id if docs else f.stem}.jsonl"
+            target = Path(out_dir) / f"{f.stem}.jsonl"
             target.write_text(lines, encoding="utf-8")
         else:
             sys.stdout.write(lines)

@@ -84,7 +84,8 @@ def observations(report: str, tokens: Tokens, sentences: Sequence[Sentence], men
                                        indication=_indication(m, ms, cues, tokens),
                                        outcome=_outcome(cues, sentences, si, tokens)))
             elif m.type == "LabTest":
-                value, unit, vend = _lab_value(m, sentence, tokens)
+                next_lab = min((x.start for x in ms if x.start >= m.end and x.type == "LabTest"), default=sentence.end)
+                value, unit, vend = (None, "", m.end) if m.negated else _lab_value(m, sentence, tokens, next_lab)
                 if value is not None or m.negated:
                     out.append(Observation(kind="Lab", concept=m.concept, negated=m.negated, temporality=temporality,
                                            evidence=evidence_for(report, sentence, m.start, max(m.end, vend)),
@@ -174,14 +175,15 @@ def _outcome(cues, sentences: Sequence[Sentence], si: int, tokens: Tokens) -> st
     return ""
 
 
-def _lab_value(m: Mention, sentence: Sentence, tokens: Tokens) -> tuple[float | None, str, int]:
-    """The first number within LAB_SCOPE tokens after a lab test name, and the unit written after it."""
+def _lab_value(m: Mention, sentence: Sentence, tokens: Tokens, stop: int) -> tuple[float | None, str, int]:
+    """The first number within LAB_SCOPE tokens after a lab test name and before ``stop`` (the next lab test),
+    and the unit written after it."""
     text = tokens.text
     norm = tokens.normalized
     t0 = _tok(tokens, m.end)
     limit_tok = min(t0 + LAB_SCOPE, _tok(tokens, sentence.end))
     limit = tokens.spans[limit_tok - 1][1] if limit_tok > t0 and limit_tok - 1 < len(tokens.spans) else m.end
-    window = norm[m.end:min(limit, sentence.end)]
+    window = norm[m.end:min(limit, sentence.end, stop)]
     vm = _VALUE.search(window)
     if not vm:
         return None, "", m.end

@@ -54,6 +54,7 @@ class _Emitter:
         self.triples: list[Triple] = []
         self.concepts: dict[str, Concept] = {}
         self.pages = ex.document.pages
+        self.affirmed: set[str] = set()
 
     def add(self, s, p, o) -> None:
         self.triples.append(Triple(s, p, o))
@@ -84,6 +85,7 @@ def triples(ex: Extraction) -> list[Triple]:
     e = _Emitter(ex)
     _report(e)
     _patient(e)
+    e.affirmed = {o.concept.curie for o in ex.observations if not o.negated and not o.uncertain}
     for obs in ex.observations:
         _observation(e, obs)
     articles = _references(e)
@@ -138,6 +140,8 @@ def _patient(e: _Emitter) -> None:
             e.add(p, ckg.evidence, e.evidence(pt.sex_evidence))
 
 
+# Direct patient facts come from affirmed, certain observations; ckg:lacksFinding only for a concept the report
+# never affirms for the patient (a negation in one clause does not contradict the case description).
 DIRECT = {"Finding": "hasFinding", "Condition": "hasCondition", "Treatment": "receivedDrug",
           "Procedure": "underwentProcedure"}
 
@@ -171,7 +175,7 @@ def _observation(e: _Emitter, o: Observation) -> None:
     if o.uncertain:
         return
     if o.negated:
-        if o.kind in ("Finding", "Condition"):
+        if o.kind in ("Finding", "Condition") and o.concept.curie not in e.affirmed:
             e.add(e.patient, ckg.lacksFinding, c)
         return
     if o.kind in DIRECT:

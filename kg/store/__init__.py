@@ -45,8 +45,8 @@ class Store:
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 store = ox.Store(str(path))
-        except OSError as exc:
-            raise StoreError(f"{path}: cannot open the store ({exc})") from exc
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"{path}: cannot open the store ({' '.join(str(exc).split())})") from exc
         return cls(store, path)
 
     # ------------------------------------------------------------------ writing

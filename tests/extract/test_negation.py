@@ -1,0 +1,48 @@
+"""Negation of problems on case-report sentences (ConText triggers in kg/resources/context_rules_en.tsv)."""
+from __future__ import annotations
+
+import pytest
+
+from kg.model import Document
+
+# A one-line text is read as a title page; a section header makes it case-presentation text.
+HEADER = "Case presentation\n"
+
+
+def _negated(pipeline, text: str) -> dict[str, bool]:
+    rows = pipeline.annotate(Document(doc_id="n", source="n.txt", text=HEADER + text, format="text"))
+    return {r["text"].lower(): r["negated"] for r in rows if r["id"]}
+
+
+@pytest.mark.parametrize("text,term", [
+    ("She denied fever, chills or night sweats.", "night sweats"),
+    ("There was no lymphadenopathy.", "lymphadenopathy"),
+    ("The chest radiograph was negative for pneumothorax.", "pneumothorax"),
+    ("Two days after the procedure his headache disappeared.", "headache"),
+    ("After drainage there was complete resolution of the abdominal pain.", "abdominal pain"),
+    ("Hepatitis B and hepatitis C infections were excluded.", "infections"),
+    ("The dysphagia was not associated with weight loss.", "weight loss"),
+    ("There were no further episodes of syncope.", "syncope"),
+    ("Laboratory tests showed a lack of eosinophilia.", "eosinophilia"),
+    ("A troponin below the cut-off ruled out myocardial infarction.", "myocardial infarction"),
+])
+def test_negated(pipeline, text, term):
+    found = _negated(pipeline, text)
+    assert found.get(term) is True, found
+
+
+@pytest.mark.parametrize("text,term", [
+    ("She presented with fever and a productive cough.", "productive cough"),
+    ("The dysphagia was associated with weight loss.", "weight loss"),
+    ("Despite negative imaging, brain metastases were suspected clinically.", "brain metastases"),
+    ("He was discharged without the need for dialysis; the anemia persisted.", "anemia"),
+])
+def test_affirmed(pipeline, text, term):
+    found = _negated(pipeline, text)
+    assert found.get(term) is False, found
+
+
+def test_negation_stops_at_but(pipeline):
+    found = _negated(pipeline, "There was no fever, but she reported severe dyspnea.")
+    assert found["fever"] is True
+    assert found["dyspnea"] is False

@@ -1,0 +1,101 @@
+"""The bulk English term table (ontology/terms_en.tsv): anatomy, tests and procedures, drug classes and
+clinical wording are recognised with the right type on case-report sentences."""
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.lexicon import CONCEPT_TYPES
+from kg.model import Document
+
+# A one-line text is read as a title page; a section header makes it case-presentation text.
+HEADER = "Case presentation\n"
+from kg.resources import load_tsv, ontology_path
+
+
+def _rows(pipeline, text: str) -> list[dict]:
+    return pipeline.annotate(Document(doc_id="t", source="t.txt", text=HEADER + text, format="text"))
+
+
+def _types(pipeline, text: str) -> dict[str, str]:
+    return {r["text"].lower(): r["type"] for r in _rows(pipeline, text) if r["id"]}
+
+
+def test_table_loads_strictly_and_uses_known_prefixes():
+    rows = load_tsv(ontology_path("terms_en.tsv"), ("curie", "type", "label", "synonyms"), min_columns=3,
+                    allowed={"type": set(CONCEPT_TYPES)})
+    assert len(rows) > 1000
+    prefixes = {r["curie"].split(":", 1)[0] for r in rows}
+    assert prefixes <= {"UBERON", "NCIT", "RADLEX", "LOINC", "DRUGBANK", "CHEBI", "MESH", "HP", "MONDO", "DOID",
+                        "ORPHA", "CKG"}, prefixes
+    assert all(r["curie"].split(":", 1)[1] for r in rows)
+
+
+def test_anatomy_nouns_and_adjectives(pipeline):
+    found = _types(pipeline, "Transthoracic imaging showed a thrombus in the left atrial appendage and a mass "
+                             "in the gallbladder wall; the spleen and both adrenal glands were normal.")
+    assert found["left atrial appendage"] == "AnatomicalSite"
+    assert found["gallbladder wall"] == "AnatomicalSite"
+    assert found["spleen"] == "AnatomicalSite"
+    assert found["adrenal glands"] == "AnatomicalSite"
+
+
+def test_vital_signs_and_laboratory_tests_are_tests(pipeline):
+    found = _types(pipeline, "On admission her blood pressure was 90/60 mmHg, heart rate 118 beats per minute and "
+                             "oxygen saturation 91%. Alanine aminotransferase and lactate dehydrogenase were raised.")
+    assert found["blood pressure"] == "LabTest"
+    assert found["heart rate"] == "LabTest"
+    assert found["oxygen saturation"] == "LabTest"
+    assert found["alanine aminotransferase"] == "LabTest"
+    assert found["lactate dehydrogenase"] == "LabTest"
+
+
+def test_enzyme_names_are_tests_not_drugs(pipeline):
+    rows = _rows(pipeline, "Serum alkaline phosphatase was 410 U/L.")
+    whole = [r for r in rows if r["text"].lower() == "alkaline phosphatase"]
+    assert [r["type"] for r in whole] == ["LabTest"]
+
+
+def test_procedures_and_abbreviated_modalities(pipeline):
+    found = _types(pipeline, "She underwent esophagogastroduodenoscopy and an ECG, followed by a laparoscopic "
+                             "cholecystectomy; she was extubated on the first postoperative day.")
+    assert found["esophagogastroduodenoscopy"] == "Procedure"
+    assert found["ecg"] == "Procedure"
+    assert found["laparoscopic cholecystectomy"] == "Procedure"
+    assert found["extubated"] == "Procedure"
+
+
+def test_immunohistochemical_markers(pipeline):
+    found = _types(pipeline, "Tumour cells were positive for synaptophysin, CD56 and vimentin and negative for CK20.")
+    for marker in ("synaptophysin", "cd56", "vimentin", "ck20"):
+        assert found[marker] == "LabTest", marker
+
+
+def test_drug_classes_therapies_and_abbreviations(pipeline):
+    found = _types(pipeline, "He received chemotherapy, then beta-blockers and proton pump inhibitors; "
+                             "tuberculosis was treated with INH and EMB.")
+    assert found["chemotherapy"] == "Drug"
+    assert found["beta-blockers"] == "Drug"
+    assert found["proton pump inhibitors"] == "Drug"
+    assert found["inh"] == "Drug"
+    assert found["emb"] == "Drug"
+
+
+def test_abbreviation_is_case_sensitive(pipeline):
+    assert "inh" not in _types(pipeline, "The inh of the group was high.")
+
+
+@pytest.mark.parametrize("text,term,kind", [
+    ("A fluctuant lesion was noted on the scalp.", "lesion", "Finding"),
+    ("Biopsy revealed a moderately differentiated adenocarcinoma.", "adenocarcinoma", "Condition"),
+    ("He was afebrile and alert.", "afebrile", "Finding"),
+    ("Multiple liver metastases were seen.", "liver metastases", "Finding"),
+    ("The common bile duct was dilated.", "dilated", "Finding"),
+])
+def test_problem_wording(pipeline, text, term, kind):
+    found = _types(pipeline, text)
+    assert found.get(term) == kind, found
+
+
+def test_hpo_terms_keep_their_type(pipeline):
+    found = _types(pipeline, "Physical examination revealed vitiligo.")
+    assert found["vitiligo"] == "Finding"
