@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.extract.lexicon import Lexicon, iter_matches
+from kg.extract.lexicon import MATCH_BREAK, Lexicon, iter_matches, skippable, stem
 from kg.extract.normalize import normalize_for_matching, token_spans
-from kg.extract.lexicon import stem
 from kg.model import Concept
 
 GROUPS = {"Finding": "problem", "Condition": "problem", "ImagingFinding": "problem", "Drug": "drug",
@@ -23,6 +22,7 @@ class Match:
     concept: Concept
     first_token: int
     last_token: int  # exclusive
+    distributed: bool = False  # a conjunct's word standing for a term whose head is written once, later
 
 
 class Tokens:
@@ -61,8 +61,56 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
             continue
         s, e = window[i][0], window[j - 1][1]
         raw.append(Match(s, e, best, i0 + i, i0 + j))
-    raw.extend(_abbreviations(lex, tokens, raw, i0, i1))
+    raw.extend(_coordinated(lex, tokens, raw, i0))
+    raw.extend(_abbreviations(lex, tokens, [m for m in raw if not m.distributed], i0, i1))
     return _resolve(raw)
+
+
+_CONJUNCTIONS = frozenset({"and", "or"})
+MAX_CONJUNCTS = 4
+
+
+def _coordinated(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int) -> list[Match]:
+    """Terms whose modifiers are coordinated before one shared head: "palmar and plantar pits", "short and broad
+    neck", "branchial, otic and renal anomalies". For a match of two or more tokens, each one-word conjunct
+    before it (joined by "and", "or" or commas) is tried in place of the match's first word; a hit is a match
+    on that conjunct's word (its span does not cover the other conjuncts, which carry their own terms)."""
+    text, spans, trie = tokens.text, tokens.spans, lex.trie
+    skip = skippable()
+    out: list[Match] = []
+    for m in matches:
+        if m.last_token - m.first_token < 2 or m.distributed:
+            continue
+        rest = [k for _, _, k in spans[m.first_token + 1:m.last_token]]
+        pos = m.first_token
+        for _ in range(MAX_CONJUNCTS - 1):
+            p = pos - 1
+            if p < i0:
+                break
+            gap = text[spans[p][1]:spans[pos][0]]
+            if spans[p][2] in _CONJUNCTIONS and not MATCH_BREAK.search(gap):
+                p -= 1
+                if p < i0:
+                    break
+                gap = text[spans[p][1]:spans[p + 1][0]]
+                if gap.strip() not in ("", ","):
+                    break
+            elif gap.strip() != ",":
+                break
+            node = trie.get(spans[p][2])
+            for k in rest:
+                if node is None:
+                    break
+                nxt = node.get(k)
+                node = nxt if nxt is not None or k not in skip else node
+            entries = node.get("") if node is not None else None
+            if entries:
+                entries = tuple(e for e in entries if not e.case_form)
+                concept = _choose(lex, entries) if entries else None
+                if concept is not None:
+                    out.append(Match(spans[p][0], spans[p][1], concept, p, p + 1, distributed=True))
+            pos = p
+    return out
 
 
 def _choose(lex: Lexicon, entries) -> Concept | None:
@@ -101,7 +149,7 @@ def _abbreviations(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int, 
 
 
 def _resolve(matches: list[Match]) -> list[Match]:
-    matches = sorted(set(matches), key=lambda m: (m.start, -(m.end - m.start), m.concept.curie))
+    matches = sorted(set(matches), key=lambda m: (m.start, -(m.end - m.start), not m.distributed, m.concept.curie))
     kept: list[Match] = []
     for m in matches:
         group = GROUPS.get(m.concept.type, m.concept.type)

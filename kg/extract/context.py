@@ -122,7 +122,7 @@ SECTION_DEFAULT = {"case": "patient", "figure": "patient", "title": "patient", "
 
 def sentence_subject(keys: list[str], section_kind: str, has_marker: bool) -> str:
     """Who a sentence is about. A citation marker or a strong literature cue makes it literature; a strong
-    patient cue makes it the patient's; otherwise the section decides (case -> patient, discussion -> other),
+    patient cue makes it the patient's, else a strong family cue ("her mother had ...") the family's; otherwise the section decides (case -> patient, discussion -> other),
     weak cues tipping background sections (abstract) one way or the other."""
     strong: set[str] = set()
     weak: set[str] = set()
@@ -131,6 +131,8 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool) -> st
     default = SECTION_DEFAULT.get(section_kind, "other")
     if "patient" in strong and not has_marker:
         return "patient"
+    if "family" in strong and not has_marker:
+        return "family"
     if has_marker or "literature" in strong:
         return "literature"
     if "other" in strong:

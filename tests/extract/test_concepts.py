@@ -1,0 +1,87 @@
+"""Concept recognition on real sentences (from the GSC+ and case-report style): spans, ids and overlaps."""
+from __future__ import annotations
+
+from kg.extract.concepts import Tokens, recognize
+
+
+def _found(pipeline, text):
+    return [(text[m.start:m.end], m.concept.curie) for m in recognize(pipeline.lexicon, Tokens(text))]
+
+
+def test_phrases_with_articles_plurals_and_adjectives(pipeline):
+    text = ("Physical examination revealed jaw cysts and calcification of the falx cerebri; MRI showed "
+            "acoustic neuromas and renal cysts.")
+    found = _found(pipeline, text)
+    assert ("calcification of the falx cerebri", "HP:0005462") in found
+    assert ("acoustic neuromas", "HP:0009588") in found
+    assert ("renal cysts", "HP:0000107") in found
+
+
+def test_reordered_abnormality_phrase(pipeline):
+    found = _found(pipeline, "A variety of ocular abnormalities are present in neurofibromatosis 2.")
+    assert ("ocular abnormalities", "HP:0000478") in found
+
+
+def test_longest_match_wins_within_a_group(pipeline):
+    found = _found(pipeline, "She had sensorineural hearing loss since childhood.")
+    ids = [i for _, i in found]
+    assert "HP:0000407" in ids
+    assert "HP:0000365" not in ids
+
+
+def test_abbreviation_defined_in_text_is_applied_later(pipeline):
+    text = "She was diagnosed with systemic lupus erythematosus (SLE). Later, SLE flared."
+    found = _found(pipeline, text)
+    long_ids = {i for t, i in found if t == "systemic lupus erythematosus"}
+    assert long_ids
+    later = [(t, i) for t, i in found if t == "SLE"]
+    assert later and all(i in long_ids for _, i in later)
+
+
+def test_offsets_point_into_the_original_text(pipeline):
+    text = "Haemorrhage\u2013free; no oedema."
+    found = recognize(pipeline.lexicon, Tokens(text))
+    assert all(0 <= m.start < m.end <= len(text) for m in found)
+    assert ("oedema", "HP:0000969") in _found(pipeline, text)
+
+
+def test_coordinated_modifiers_share_the_head(pipeline):
+    found = _found(pipeline, "The boy had a short and broad neck and iris and chorioretinal coloboma.")
+    assert ("short", "HP:0000470") in found
+    assert ("broad neck", "HP:0000475") in found
+    assert ("iris", "HP:0000612") in found
+    assert ("chorioretinal coloboma", "HP:0000567") in found
+
+
+def test_coordination_over_a_comma_list(pipeline):
+    found = _found(pipeline, "Radiographs of the cervical, thoracic, and lumbar spine were normal.")
+    assert [t for t, _ in found if t in ("cervical", "thoracic")] == ["cervical", "thoracic"]
+
+
+def test_a_match_does_not_cross_a_comma(pipeline):
+    found = _found(pipeline, "She had short stature, mild learning difficulties and seizures.")
+    assert ("short stature", "HP:0004322") in found
+    assert all(i != "HP:0003502" for _, i in found)  # "Short stature, mild" is HPO's inverted synonym
+
+
+def test_modifier_words_inside_a_term_are_skipped(pipeline):
+    found = _found(pipeline, "The newborn showed neonatal severe hypotonia.")
+    assert ("neonatal severe hypotonia", "HP:0001319") in found
+
+
+def test_adjective_forms_and_reversed_order(pipeline):
+    found = _found(pipeline, "On examination he was hypotonic, with weakness of the legs and a hypoplastic kidney.")
+    assert ("hypotonic", "HP:0001252") in found
+    assert ("weakness of the legs", "HP:0007340") in found
+    assert ("hypoplastic kidney", "HP:0000089") in found
+
+
+def test_organ_adjective_does_not_end_a_phenotype(pipeline):
+    found = _found(pipeline, "CT showed hypoplasia of the mandibular condyles.")
+    assert all(i != "HP:0000347" and i != "HP:0000303" for _, i in found)
+
+
+def test_equal_forms_resolve_to_the_more_general_term(pipeline):
+    found = _found(pipeline, "Both had ear anomalies and multiple naevi.")
+    assert ("ear anomalies", "HP:0000598") in found
+    assert ("multiple naevi", "HP:0001054") in found

@@ -1,0 +1,54 @@
+"""Lexicon keys and lookups: normalisation that lets real text meet HPO's wording."""
+from __future__ import annotations
+
+from kg.extract.lexicon import keys_of, stem, word_order_variants
+
+
+def test_plural_and_british_spelling_keys():
+    assert stem("neuromas") == "neuroma"
+    assert stem("hamartomas") == "hamartoma"
+    assert stem("cysts") == "cyst"
+    assert stem("abnormalities") == "abnormality"
+    assert keys_of("Oesophageal tumours") == keys_of("esophageal tumor")
+
+
+def test_relational_adjectives_share_the_organ_key():
+    assert keys_of("renal cyst") == keys_of("kidney cysts")
+    assert keys_of("ocular anomalies") == ("eye", "abnormality")
+
+
+def test_word_order_variants_of_of_phrases():
+    assert ("kidney", "abnormality") in word_order_variants(("abnormality", "of", "kidney"))
+    assert ("abnormal", "kidney") in word_order_variants(("abnormality", "of", "kidney"))
+    assert word_order_variants(("abnormality", "of", "kidney", "and", "ureter")) == []
+    assert word_order_variants(("hepatomegaly",)) == []
+
+
+def test_lookup_handles_articles_word_order_and_variants(pipeline):
+    lex = pipeline.lexicon
+    assert [c.curie for c in lex.lookup("calcification of the falx cerebri")] == ["HP:0005462"]
+    assert [c.curie for c in lex.lookup("falx cerebri calcification")] == ["HP:0005462"]
+    assert "HP:0000107" in [c.curie for c in lex.lookup("kidney cysts")]
+    assert "HP:0009594" in [c.curie for c in lex.lookup("retinal hamartomas")]
+    assert lex.lookup("the") == []
+
+
+def test_alt_ids_map_to_current_ids(pipeline):
+    lex = pipeline.lexicon
+    assert lex.current_id("HP:0004715") != "HP:0004715"
+    assert lex.current_id("HP:0004715") in lex.concepts
+    assert lex.current_id("HP:0000107") == "HP:0000107"
+    assert "HP:0000077" in lex.ancestors("HP:0000107")
+
+
+def test_two_word_terms_also_index_the_of_order():
+    assert ("weakness", "of", "leg") in word_order_variants(("leg", "weakness"))
+
+
+def test_cached_index_loads_fast_enough_to_reuse(tmp_path):
+    from kg.extract.lexicon import Lexicon
+    first = Lexicon.load(cache_dir=tmp_path)
+    assert list(tmp_path.glob("lexicon-*.pickle"))
+    second = Lexicon.load(cache_dir=tmp_path)
+    assert second.version == first.version
+    assert second.lookup("hypotonia")[0].curie == "HP:0001252"
