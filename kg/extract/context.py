@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.extract.lexicon import keys_of
+from kg.errors import ResourceError
 from kg.resources import load_tsv, resource_path
 
 CATEGORIES = {"NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "FAMILY", "HYPOTHETICAL", "PSEUDO", "TERMINATE",
               "CONFIRMATION"}
 DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
-MAX_SCOPE = 8  # tokens a trigger reaches, as in NegEx's window; sentence end and terminators stop it earlier
+MAX_SCOPE = 12  # tokens a trigger reaches: lists such as "no history of A, B, C or D" (NegEx uses 5-6 words; 12 scored best on MACCROBAT dev)
 SUBJECTS = {"patient", "literature", "family", "other"}
 
 
@@ -25,6 +26,7 @@ class Trigger:
     last: int  # exclusive
     category: str
     direction: str
+    max_scope: int = 0  # 0: MAX_SCOPE
 
 
 @dataclass(frozen=True)
@@ -36,13 +38,14 @@ class Attributes:
     family: bool = False
 
 
-def _trie_from(rows: list[tuple[tuple[str, ...], str, str]]) -> dict:
+def _trie_from(rows: list[tuple]) -> dict:
+    """A token trie from rows ``(keys, *values)``: the values of a phrase stored under its last token."""
     trie: dict = {}
-    for keys, category, direction in rows:
+    for keys, *values in rows:
         node = trie
         for k in keys:
             node = node.setdefault(k, {})
-        node[""] = (category, direction)
+        node[""] = tuple(values)
     return trie
 
 
@@ -51,11 +54,13 @@ def context_rules() -> dict:
     """Trigger trie built from every context_rules_<lang>.tsv bundled."""
     rows = []
     for path in sorted(resource_path(".").glob("context_rules_*.tsv")):
-        for r in load_tsv(path, ("phrase", "category", "direction"),
+        for r in load_tsv(path, ("phrase", "category", "direction", "max_scope"), min_columns=3,
                           allowed={"category": CATEGORIES, "direction": DIRECTIONS}):
+            if r["max_scope"] and not r["max_scope"].isdigit():
+                raise ResourceError(f"{path}: max_scope of {r['phrase']!r} must be a whole number")
             keys = keys_of(r["phrase"])
             if keys:
-                rows.append((keys, r["category"], r["direction"]))
+                rows.append((keys, r["category"], r["direction"], int(r["max_scope"] or 0)))
     return _trie_from(rows)
 
 
@@ -90,11 +95,15 @@ def _scan(trie: dict, keys: list[str]) -> list[tuple[int, int, tuple[str, str]]]
 
 
 def find_triggers(keys: list[str]) -> list[Trigger]:
-    return [Trigger(i, j, cat, direction) for i, j, (cat, direction) in _scan(context_rules(), keys)]
+    return [Trigger(i, j, cat, direction, scope) for i, j, (cat, direction, scope) in _scan(context_rules(), keys)]
 
 
 def attributes_for(first: int, last: int, triggers: list[Trigger]) -> Attributes:
-    """Attributes of a span of tokens [first, last) of a sentence, given that sentence's triggers."""
+    """Attributes of a span of tokens [first, last) of a sentence, given that sentence's triggers.
+
+    A trigger reaches at most MAX_SCOPE tokens and stops at a terminator; a backward trigger also stops at another
+    trigger of its own category (in "… calcification and no neurological signs, surgery was not done", the final
+    negation belongs to what follows "no", not to the calcification before it)."""
     terminators = [t for t in triggers if t.direction == "TERMINATE"]
     confirmed = any(t.category == "CONFIRMATION" for t in triggers)
     flags = {c: False for c in CATEGORIES}
@@ -104,11 +113,19 @@ def attributes_for(first: int, last: int, triggers: list[Trigger]) -> Attributes
         if t.first < last and first < t.last:
             continue
         if t.last <= first and t.direction in ("FORWARD", "BIDIRECTIONAL"):
-            if first - t.last <= MAX_SCOPE and not any(t.last <= x.first and x.last <= first for x in terminators):
-                flags[t.category] = True
+            lo, hi = t.last, first
         elif t.first >= last and t.direction in ("BACKWARD", "BIDIRECTIONAL"):
-            if t.first - last <= MAX_SCOPE and not any(last <= x.first and x.last <= t.first for x in terminators):
-                flags[t.category] = True
+            lo, hi = last, t.first
+        else:
+            continue
+        if hi - lo > (t.max_scope or MAX_SCOPE):
+            continue
+        if any(lo <= x.first and x.last <= hi for x in terminators):
+            continue
+        if t.direction == "BACKWARD" and any(x is not t and x.category == t.category and lo <= x.first and x.last <= hi
+                                             for x in triggers):
+            continue
+        flags[t.category] = True
     return Attributes(negated=flags["NEGATED_EXISTENCE"], uncertain=flags["POSSIBLE_EXISTENCE"] and not confirmed,
                       historical=flags["HISTORICAL"], hypothetical=flags["HYPOTHETICAL"], family=flags["FAMILY"])
 

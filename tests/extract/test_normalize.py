@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import bz2
-import csv
 import pickle
 import re
 from pathlib import Path
@@ -153,19 +152,21 @@ DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
 
 
 def context_rows() -> dict[str, tuple[str, str]]:
-    with CONTEXT.open(encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        assert next(reader) == ["phrase", "category", "direction"]
-        rows = {}
-        for number, cols in enumerate(reader, start=2):
-            assert len(cols) == 3, f"line {number}: {cols}"
-            phrase, category, direction = cols
-            assert category in CATEGORIES and direction in DIRECTIONS, f"line {number}: {cols}"
-            assert (category in ("PSEUDO", "TERMINATE")) == (direction in ("PSEUDO", "TERMINATE")), f"line {number}"
-            key = " ".join(keys(phrase))
-            assert key and key not in rows, f"line {number}: empty or duplicate phrase {phrase}"
-            rows[key] = (category, direction)
-        return rows
+    """The Persian ConText rows through the project's strict loader, plus the pairing rule of categories."""
+    from kg.extract.context import CATEGORIES as KNOWN_CATEGORIES, DIRECTIONS as KNOWN_DIRECTIONS
+    from kg.resources import load_tsv
+
+    rows = {}
+    for r in load_tsv(CONTEXT, ("phrase", "category", "direction", "max_scope"), min_columns=3,
+                      allowed={"category": KNOWN_CATEGORIES, "direction": KNOWN_DIRECTIONS}):
+        category, direction = r["category"], r["direction"]
+        assert category in CATEGORIES and direction in DIRECTIONS, r
+        assert (category in ("PSEUDO", "TERMINATE")) == (direction in ("PSEUDO", "TERMINATE")), r
+        assert not r["max_scope"] or r["max_scope"].isdigit(), r
+        key = " ".join(keys(r["phrase"]))
+        assert key and key not in rows, f"empty or duplicate phrase {r['phrase']}"
+        rows[key] = (category, direction)
+    return rows
 
 
 def test_context_rules_fa_parse_and_cover_the_seed_cues():
