@@ -62,6 +62,7 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
         s, e = window[i][0], window[j - 1][1]
         raw.append(Match(s, e, best, i0 + i, i0 + j))
     raw.extend(_coordinated(lex, tokens, raw, i0))
+    raw.extend(_coordinated_of(lex, tokens, raw, i1))
     raw.extend(_abbreviations(lex, tokens, [m for m in raw if not m.distributed], i0, i1))
     return _resolve(raw)
 
@@ -74,7 +75,9 @@ def _coordinated(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int) ->
     """Terms whose modifiers are coordinated before one shared head: "palmar and plantar pits", "short and broad
     neck", "branchial, otic and renal anomalies". For a match of two or more tokens, each one-word conjunct
     before it (joined by "and", "or" or commas) is tried in place of the match's first word; a hit is a match
-    on that conjunct's word (its span does not cover the other conjuncts, which carry their own terms)."""
+    on that conjunct's word (its span does not cover the other conjuncts, which carry their own terms). The word
+    next to the match must be joined to it by "and", "or" or a slash: a comma alone ("doughy skin, skin
+    fragility") does not coordinate."""
     text, spans, trie = tokens.text, tokens.spans, lex.trie
     skip = skippable()
     out: list[Match] = []
@@ -95,7 +98,9 @@ def _coordinated(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int) ->
                 gap = text[spans[p][1]:spans[p + 1][0]]
                 if gap.strip() not in ("", ","):
                     break
-            elif gap.strip() != ",":
+            elif gap.strip() == "/" and pos == m.first_token:
+                pass
+            elif gap.strip() != "," or pos == m.first_token:
                 break
             node = trie.get(spans[p][2])
             for k in rest:
@@ -110,6 +115,58 @@ def _coordinated(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int) ->
                 if concept is not None:
                     out.append(Match(spans[p][0], spans[p][1], concept, p, p + 1, distributed=True))
             pos = p
+    return out
+
+
+def _coordinated_of(lex: Lexicon, tokens: Tokens, matches: list[Match], i1: int) -> list[Match]:
+    """Terms whose "of" phrase is coordinated: "hypopigmentation of skin or hair", "aplasia of the radius and
+    ulna". For a match that contains "of" and is followed by "and", "or" or commas, the match's words up to "of"
+    are tried with each following conjunct (the longest term wins); a hit is a match on the conjunct's words."""
+    text, spans, trie = tokens.text, tokens.spans, lex.trie
+    skip = skippable()
+    out: list[Match] = []
+    for m in matches:
+        if m.distributed or m.last_token >= i1:
+            continue
+        keys = [k for _, _, k in spans[m.first_token:m.last_token]]
+        if "of" not in keys[1:-1]:
+            continue
+        node = trie
+        for k in keys[:keys.index("of") + 1]:
+            nxt = node.get(k)
+            if nxt is None and k in skip:
+                continue
+            node = nxt
+            if node is None:
+                break
+        if node is None:
+            continue
+        pos = m.last_token
+        for _ in range(MAX_CONJUNCTS - 1):
+            if pos >= i1:
+                break
+            gap = text[spans[pos - 1][1]:spans[pos][0]]
+            if spans[pos][2] in _CONJUNCTIONS and not MATCH_BREAK.search(gap) and gap.strip() in ("", ","):
+                pos += 1
+            elif gap.strip() != "," or pos == m.last_token:
+                break
+            while pos < i1 and spans[pos][2] in skip:
+                pos += 1
+            best, cur, q = None, node, pos
+            while q < i1 and cur is not None:
+                if q > pos and MATCH_BREAK.search(text, spans[q - 1][1], spans[q][0]):
+                    break
+                cur = cur.get(spans[q][2])
+                if cur is not None and cur.get(""):
+                    entries = tuple(e for e in cur[""] if not e.case_form)
+                    concept = _choose(lex, entries) if entries else None
+                    if concept is not None:
+                        best = (q + 1, concept)
+                q += 1
+            if best is None:
+                break
+            out.append(Match(spans[pos][0], spans[best[0] - 1][1], best[1], pos, best[0], distributed=True))
+            pos = best[0]
     return out
 
 

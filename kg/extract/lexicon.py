@@ -21,7 +21,7 @@ from kg.extract.normalize import normalize_for_matching, token_spans
 from kg.model import Concept
 from kg.resources import load_tsv, ontology_path, resource_path
 
-INDEX_VERSION = "7"
+INDEX_VERSION = "10"
 CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
 PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
@@ -69,13 +69,22 @@ def relational_adjectives() -> frozenset[str]:
     return _ADJECTIVES
 
 
+SKIPPED_REASONS = frozenset({"severity", "laterality", "sample", "likeness"})
+MODIFIER_REASONS = SKIPPED_REASONS | {"generic", "prefix"}
+
+
+def term_modifiers(reason: str) -> tuple[str, ...]:
+    """Words of kg/resources/term_modifiers.tsv with the given reason, in file order."""
+    rows = load_tsv(resource_path("term_modifiers.tsv"), ("word", "reason"), allowed={"reason": set(MODIFIER_REASONS)})
+    return tuple(r["word"] for r in rows if r["reason"] == reason)
+
+
 def skippable() -> frozenset[str]:
     """Keys a match may step over inside a term where the term does not continue with them: articles and the
     severity, laterality and sample words of kg/resources/term_modifiers.tsv."""
     global _SKIPPABLE
     if _SKIPPABLE is None:
-        rows = load_tsv(resource_path("term_modifiers.tsv"), ("word", "reason"))
-        _SKIPPABLE = ARTICLES | frozenset(stem(r["word"]) for r in rows)
+        _SKIPPABLE = ARTICLES | frozenset(stem(w) for reason in sorted(SKIPPED_REASONS) for w in term_modifiers(reason))
     return _SKIPPABLE
 _LATIN = re.compile(r"^[a-z0-9]+$")
 
@@ -118,6 +127,8 @@ def _plural(token: str) -> str:
         return token[:-1]
     if n > 4 and token.endswith(("ches", "shes", "xes", "sses")):
         return token[:-2]
+    if n > 5 and token.endswith(("oses", "yses", "eses", "stases", "iases")):
+        return token[:-2] + "is"
     if n > 5 and token.endswith("omas"):
         return token[:-1]
     if n > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is", "as", "os", "ys")):
@@ -340,10 +351,11 @@ class _Builder:
 def word_order_variants(keys: tuple[str, ...]) -> list[tuple[str, ...]]:
     """Other orders of a multi-word term that English writes for the same thing: "abnormality of (the) kidney"
     -> "kidney abnormality" and "abnormal kidney"; "calcification of falx cerebri" -> "falx cerebri calcification";
-    and the other way round for two words: "leg weakness" -> "weakness of (the) leg".
+    and the other way round for two or three words: "leg weakness" -> "weakness of (the) leg", "left ventricular
+    hypoplasia" -> "hypoplasia of (the) left ventricle".
     Only for one "of" with at most three words on either side (longer phrases reorder ambiguously)."""
-    if len(keys) == 2 and "of" not in keys and "and" not in keys and "or" not in keys:
-        return [(keys[1], "of", keys[0])]
+    if len(keys) in (2, 3) and "of" not in keys and "and" not in keys and "or" not in keys:
+        return [(keys[-1], "of") + keys[:-1]]
     if keys.count("of") != 1:
         return []
     i = keys.index("of")
@@ -422,6 +434,7 @@ def build(version: str = "") -> Lexicon:
         _add_labels(b, path, lang)
 
     _add_derivations(b)
+    _add_variants(b)
     depths: dict[str, int] = {}
 
     def depth(curie: str) -> int:
@@ -446,7 +459,12 @@ def build(version: str = "") -> Lexicon:
         node = trie
         for k in keys:
             node = node.setdefault(k, {})
-        node[""] = tuple(sorted(b.forms[keys].values(), key=lambda e: (-e.priority, depth(e.curie), e.curie)))
+        entries = list(b.forms[keys].values())
+        grounded = [e for e in entries if not e.curie.startswith("CKG:")]
+        if grounded and len(grounded) < len(entries):
+            entries = grounded + [e for e in entries if e.curie.startswith("CKG:")
+                                  and not any(g.priority >= e.priority - 1 for g in grounded)]
+        node[""] = tuple(sorted(entries, key=lambda e: (-e.priority, depth(e.curie), e.curie)))
     return Lexicon(concepts, trie, alt_ids, parents, version)
 
 
@@ -480,6 +498,54 @@ def _add_derivations(b: _Builder) -> None:
             new.setdefault(derived, []).extend(hpo)
     for keys in sorted(new):
         for curie in sorted(set(new[keys])):
+            b._put(keys, curie, SECONDARY, "", weak=True)
+
+
+def _add_variants(b: _Builder) -> None:
+    """Further wordings of HPO terms, indexed as weak secondary forms where no term already uses the same keys:
+
+    * a generic head noun for "abnormality" (term_modifiers.tsv, reason generic): "renal defects", "ocular
+      manifestations", "neurological signs";
+    * "abnormal <X> shape" for "abnormal <X> morphology";
+    * a word with a bound prefix also as two words (reason prefix): "pre-auricular pit", "hypo-pigmentation";
+    * the noun form of an adjective term ("dysplastic patella" -> "patella dysplasia", "dysplasia of the
+      patella"; derivations.tsv read backwards).
+    """
+    generic = tuple(stem(w) for w in term_modifiers("generic"))
+    prefixes = sorted(term_modifiers("prefix"), key=len, reverse=True)
+    rules = [(noun, adj) for noun, adj, scope in _derivation_rules() if scope == "both"]
+    new: dict[tuple[str, ...], set[str]] = {}
+
+    def put(keys: tuple[str, ...], hpo: list[str]) -> None:
+        if keys not in b.forms:
+            new.setdefault(keys, set()).update(hpo)
+
+    for keys, bucket in b.forms.items():
+        hpo = [c for c, e in bucket.items() if c.startswith("HP:") and e.priority >= PRIMARY]
+        if not hpo or len(keys) > 6:
+            continue
+        if keys.count("abnormality") == 1:
+            for form in [keys] + word_order_variants(keys):
+                if "abnormality" in form:
+                    i = form.index("abnormality")
+                    for g in generic:
+                        put(form[:i] + (g,) + form[i + 1:], hpo)
+        if len(keys) > 2 and keys[0] == "abnormal" and keys[-1] == "morphology":
+            put(keys[:-1] + ("shape",), hpo)
+        for i, k in enumerate(keys):
+            for p in prefixes:
+                if k.startswith(p) and len(k) - len(p) >= 4:
+                    put(keys[:i] + (p, stem(k[len(p):])) + keys[i + 1:], hpo)
+                    break
+        if 2 <= len(keys) <= 3 and "of" not in keys:
+            for noun, adj in rules:
+                if keys[0].endswith(adj) and len(keys[0]) > len(adj):
+                    stemmed = keys[0][:-len(adj)] + noun
+                    put(keys[1:] + (stemmed,), hpo)
+                    put((stemmed, "of") + keys[1:], hpo)
+                    break
+    for keys in sorted(new):
+        for curie in sorted(new[keys]):
             b._put(keys, curie, SECONDARY, "", weak=True)
 
 
@@ -549,8 +615,9 @@ MATCH_BREAK = re.compile(r"[,;:()\[\]]")
 
 def iter_matches(lex: Lexicon, tokens: list[tuple[int, int, str]], original: str) -> Iterable[tuple[int, int, tuple[Entry, ...]]]:
     """For each token position, the longest lexicon match starting there: (first token, end token, entries).
-    Articles and modifier words (``skippable``) inside a phrase are skipped when the term has none there
-    ("calcification of the falx cerebri", "neonatal severe hypotonia"); a match does not end on an organ adjective
+    Articles and modifier words (``skippable``) inside a phrase may be stepped over, whether or not the term
+    also continues with that word ("calcification of the falx cerebri", "neonatal severe hypotonia", "increased
+    serum IgG level" beside "Increased serum lactate"); a match does not end on an organ adjective
     followed by a word (``relational_adjectives``); a
     match never runs across a comma, semicolon, colon or bracket ("short stature, mild cognitive disability" is
     not HPO's inverted synonym "Short stature, mild")."""
@@ -563,27 +630,29 @@ def iter_matches(lex: Lexicon, tokens: list[tuple[int, int, str]], original: str
         if node is None:
             continue
         best = None
-        j = i
-        while True:
+        stack = [(node, i)]
+        while stack:
+            node, j = stack.pop()
             entries = node.get("")
-            if entries and j > i and j + 1 < n and original[tokens[j][0]:tokens[j][1]].lower() in adjectives \
-                    and not MATCH_BREAK.search(original, tokens[j][1], tokens[j + 1][0]):
-                entries = tuple(e for e in entries if not e.curie.startswith("HP:"))
-            if entries:
-                surface = original[tokens[i][0]:tokens[j][1]]
-                ok = tuple(e for e in entries if not e.case_form or e.case_form == surface)
-                if ok:
-                    best = (i, j + 1, ok)
+            if entries and (best is None or j + 1 > best[1]):
+                if j > i and j + 1 < n and original[tokens[j][0]:tokens[j][1]].lower() in adjectives \
+                        and not MATCH_BREAK.search(original, tokens[j][1], tokens[j + 1][0]):
+                    entries = tuple(e for e in entries if not e.curie.startswith("HP:"))
+                if entries:
+                    surface = original[tokens[i][0]:tokens[j][1]]
+                    ok = tuple(e for e in entries if not e.case_form or e.case_form == surface)
+                    if ok:
+                        best = (i, j + 1, ok)
             j += 1
             if j >= n or MATCH_BREAK.search(original, tokens[j - 1][1], tokens[j][0]):
-                break
+                continue
             key = tokens[j][2]
+            if key in skip and j + 1 < n and not MATCH_BREAK.search(original, tokens[j][1], tokens[j + 1][0]):
+                over = node.get(tokens[j + 1][2])
+                if over is not None:
+                    stack.append((over, j + 1))
             nxt = node.get(key)
-            if nxt is None and key in skip and j + 1 < n and not MATCH_BREAK.search(original, tokens[j][1], tokens[j + 1][0]):
-                j += 1
-                nxt = node.get(tokens[j][2])
-            if nxt is None:
-                break
-            node = nxt
+            if nxt is not None:
+                stack.append((nxt, j))
         if best:
             yield best

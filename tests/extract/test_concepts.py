@@ -85,3 +85,41 @@ def test_equal_forms_resolve_to_the_more_general_term(pipeline):
     found = _found(pipeline, "Both had ear anomalies and multiple naevi.")
     assert ("ear anomalies", "HP:0000598") in found
     assert ("multiple naevi", "HP:0001054") in found
+
+
+def test_generic_head_nouns_name_the_abnormality_terms(pipeline):
+    found = _found(pipeline, "The boy had renal defects, cardiac malformations and neurological signs.")
+    assert ("renal defects", "HP:0000077") in found
+    assert ("cardiac malformations", "HP:0001627") in found
+    assert ("neurological signs", "HP:0000707") in found
+
+
+def test_hyphenated_prefix_and_like_forms(pipeline):
+    found = _found(pipeline, "She had pre-auricular pits and a shield-like chest.")
+    assert ("pre-auricular pits", "HP:0004467") in found
+    assert ("shield-like chest", "HP:0000914") in found
+
+
+def test_noun_forms_of_adjective_terms_and_of_order(pipeline):
+    found = _found(pipeline, "Radiographs showed patellar dysplasia; echocardiography showed hypoplasia of the "
+                             "left ventricle and an abnormal clavicular shape.")
+    assert ("patellar dysplasia", "HP:0006446") in found
+    assert ("hypoplasia of the left ventricle", "HP:0004383") in found
+    assert ("abnormal clavicular shape", "HP:0000889") in found
+
+
+def test_coordinated_of_phrase_distributes_its_head(pipeline):
+    found = _found(pipeline, "There was aplasia of the radius and ulna.")
+    assert ("aplasia of the radius", "HP:0003974") in found
+    assert ("ulna", "HP:0003982") in found
+
+
+def test_modifier_is_stepped_over_even_where_the_term_tree_continues(pipeline):
+    found = _found(pipeline, "Laboratory tests showed increased serum IgG levels.")
+    assert ("increased serum IgG levels", "HP:0003237") in found
+
+
+def test_a_comma_alone_does_not_coordinate(pipeline):
+    found = _found(pipeline, "She had soft, doughy skin, skin fragility and easy bruising.")
+    assert ("skin fragility", "HP:0001030") in found
+    assert all(not (t == "skin" and i.startswith("HP:")) for t, i in found)

@@ -52,3 +52,23 @@ def test_cached_index_loads_fast_enough_to_reuse(tmp_path):
     second = Lexicon.load(cache_dir=tmp_path)
     assert second.version == first.version
     assert second.lookup("hypotonia")[0].curie == "HP:0001252"
+
+
+def test_greek_and_latin_plurals():
+    assert stem("stenoses") == "stenosis"
+    assert stem("epiphyses") == "epiphysis"
+    assert stem("diseases") == "disease"
+    assert keys_of("diverticula") == keys_of("diverticulum")
+    assert keys_of("left ventricular hypoplasia") == ("left", "ventricle", "hypoplasia")
+
+
+def test_three_word_terms_also_index_the_of_order():
+    assert ("hypoplasia", "of", "left", "ventricle") in word_order_variants(("left", "ventricle", "hypoplasia"))
+
+
+def test_generic_and_prefix_words_are_not_skipped():
+    from kg.extract.lexicon import skippable, term_modifiers
+    assert "defect" in term_modifiers("generic")
+    assert "pre" in term_modifiers("prefix")
+    assert {"defect", "pre", "manifestation"}.isdisjoint(skippable())
+    assert {"severe", "left", "serum", "like"} <= skippable()
