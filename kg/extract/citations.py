@@ -19,7 +19,8 @@ _NUM = r"\d{1,4}"
 _ITEM = rf"{_NUM}(?:\s*-\s*{_NUM})?"
 _LIST = re.compile(rf"^\s*{_ITEM}(?:\s*[,;]\s*{_ITEM})*\s*$")
 _BRACKET = re.compile(r"\[([^\[\]\n]{1,80})\]|\(([^()\n]{1,80})\)|<sup>(.{1,80}?)</sup>")
-_SUP_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:\s?[,⁻\-]\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
+# One superscript digit, then the rest: a pattern that opens with a character set lets the engine skip ahead.
+_SUP_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*(?:\s?[,⁻\-]\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w./]*)\.?\s*$")
 _PAGES_AFTER = re.compile(r"\s*:\s*[a-z]?\d")
 MAX_RANGE = 50
@@ -62,7 +63,8 @@ def _at_line_start(text: str, pos: int) -> bool:
 
 
 def find_markers(
-    text: str, start: int = 0, end: Optional[int] = None, max_ref: Optional[int] = None
+    text: str, start: int = 0, end: Optional[int] = None, max_ref: Optional[int] = None,
+    normalized: Optional[str] = None,
 ) -> tuple[CitationMarker, ...]:
     """Citation markers in ``text[start:end]``, in text order, with expanded reference numbers.
 
@@ -71,9 +73,11 @@ def find_markers(
     ":" and a page ("34(6): 805") is a volume's issue; one after "Figure"/"جدول" labels a figure or table. A
     superscript at the start of a line is a footnote or affiliation label, one after a digit or a unit ("m²")
     an exponent. Superscripts after author names are affiliations: pass ``start`` past the byline.
+    ``normalized``: ``normalize_for_matching(text)`` when the caller has it already (one pass per document
+    instead of one per section).
     """
     end = len(text) if end is None else end
-    norm = normalize_for_matching(text)
+    norm = normalize_for_matching(text) if normalized is None else normalized
     labels, units = _blockers()
     found: list[CitationMarker] = []
     for m in _BRACKET.finditer(norm, start, end):

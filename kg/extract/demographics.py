@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Optional, Sequence
 
 from kg.errors import ResourceError
-from kg.extract.normalize import normalize_for_matching, parse_number
+from kg.extract.normalize import non_ascii_chars, normalize_for_matching, parse_number
 
 CUES_FILE = "demographics_cues.tsv"
 _KINDS = {"Sex", "AgeUnit", "AgeWord"}
@@ -90,18 +90,50 @@ def cues() -> tuple[_Cue, ...]:
     return tuple(rows)
 
 
-_B = r"(?<![^\W_])"
+_NOT_AFTER = r"[^\W_]"  # a cue starts a word: it does not follow a letter or digit
 _E = r"(?![^\W_])"
+
+
+def _start(first: str, not_after: str = _NOT_AFTER) -> str:
+    """The character ``first`` where it does not follow ``not_after``, the check written after the character:
+    a pattern that opens with a lookbehind makes the regex engine try every position of the text, one that
+    opens with a character (or a choice of characters) lets it jump from candidate to candidate."""
+    ch = re.escape(first)
+    return f"{ch}(?<!{not_after}{ch})"
+
+
 _NUM = r"(\d+(?:[./]\d+)?)"
+_NUM_AT_START = rf"(\d(?<!{_NOT_AFTER}\d)\d*(?:[./]\d+)?)"  # _NUM starting a word, written as _start does
 
 
-def _alternation(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+def _alternation(words, not_after: str | None = _NOT_AFTER) -> str:
+    """Longest first; with ``not_after``, every alternative starts a word (see ``_start``). Alternatives are
+    grouped by first character ("h(?:erself|imself|ers|er|is|im|e)"), the longest-first order kept inside a
+    group: only one group can match at a position, so the engine tries one group instead of every word."""
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    if not_after is None:
+        return "|".join(re.escape(w) for w in ordered)
+    groups: dict[str, list[str]] = {}
+    for w in ordered:
+        groups.setdefault(w[0], []).append(re.escape(w[1:]))
+    return "|".join(_start(first, not_after) + "(?:" + "|".join(rests) + ")" for first, rests in groups.items())
+
+
+_DIGIT_AT_START = re.compile(rf"\d(?<!{_NOT_AFTER}\d)")
+
+
+@dataclass(frozen=True)
+class _AgePattern:
+    pattern: re.Pattern
+    cue: str
+    language: str
+    at_number: bool  # opens with _NUM_AT_START: can only match where _DIGIT_AT_START does
+    needs: frozenset[str]  # non-empty: matches only text holding one of these non-ASCII characters
 
 
 @dataclass(frozen=True)
 class _Patterns:
-    age: tuple[tuple[re.Pattern, str, str], ...]  # pattern, cue, language
+    age: tuple[_AgePattern, ...]
     units: dict[str, float]
     words: dict[str, Optional[float]]
     sex_words: dict[str, tuple[str, str, str]]  # normalised phrase -> (sex, cue, language)
@@ -132,25 +164,37 @@ def _patterns() -> _Patterns:
             titles_map[row.phrase] = row.value
         else:
             sex_words[key] = (row.value, row.cue, row.language)
-    en_unit = _alternation(unit_kind.get(("en", "unit"), ["year"]))
-    fa_adj = _alternation(unit_kind.get(("fa", "adjective"), ["ساله"]))
-    fa_ord = _alternation(unit_kind.get(("fa", "ordinal"), ["سالگی"]))
-    fa_unit = _alternation(unit_kind.get(("fa", "unit"), ["سال"]) + unit_kind.get(("fa", "ordinal"), []))
+    en_units = unit_kind.get(("en", "unit"), ["year"])
+    fa_adjs = unit_kind.get(("fa", "adjective"), ["ساله"])
+    fa_ords = unit_kind.get(("fa", "ordinal"), ["سالگی"])
+    en_unit, fa_adj, fa_ord = (_alternation(x, None) for x in (en_units, fa_adjs, fa_ords))
+    fa_unit = _alternation(unit_kind.get(("fa", "unit"), ["سال"]) + unit_kind.get(("fa", "ordinal"), []), None)
+
+    def needs(alternatives) -> frozenset[str]:
+        """The non-ASCII characters of the alternatives when each has one (else a match needs none of them)."""
+        if any(w.isascii() for w in alternatives):
+            return frozenset()
+        return frozenset(ch for w in alternatives for ch in w if not ch.isascii())
+
     age = [
-        (re.compile(rf"{_B}{_NUM}\s*-?\s*({en_unit})\.?\s*-?\s*old{_E}"), "number", "en"),
-        (re.compile(rf"{_B}{_NUM}\s*-?\s*(y/o|y\.o\.|yo){_E}"), "number", "en"),
-        (re.compile(rf"{_B}{_NUM}\s*-?\s*({en_unit})\s+of\s+age{_E}"), "number", "en"),
-        (re.compile(rf"{_B}aged?\s+(?:of\s+)?{_NUM}(?:\s*-?\s*({en_unit}))?{_E}(?!\s*-)"), "number", "en"),
-        (re.compile(rf"{_B}{_NUM}\s*-?\s*({fa_adj}){_E}"), "number", "fa"),
-        (re.compile(rf"{_B}{_NUM}\s*-?\s*({fa_ord}){_E}"), "number", "fa"),
-        (re.compile(rf"{_B}سن\s+{_NUM}\s*({fa_unit})?{_E}"), "number", "fa"),
+        _AgePattern(re.compile(rf"{_NUM_AT_START}\s*-?\s*({en_unit})\.?\s*-?\s*old{_E}"), "number", "en", True,
+                    needs(en_units)),
+        _AgePattern(re.compile(rf"{_NUM_AT_START}\s*-?\s*(y/o|y\.o\.|yo){_E}"), "number", "en", True, frozenset()),
+        _AgePattern(re.compile(rf"{_NUM_AT_START}\s*-?\s*({en_unit})\s+of\s+age{_E}"), "number", "en", True,
+                    needs(en_units)),
+        _AgePattern(re.compile(rf"{_start('a')}ged?\s+(?:of\s+)?{_NUM}(?:\s*-?\s*({en_unit}))?{_E}(?!\s*-)"),
+                    "number", "en", False, frozenset()),
+        _AgePattern(re.compile(rf"{_NUM_AT_START}\s*-?\s*({fa_adj}){_E}"), "number", "fa", True, needs(fa_adjs)),
+        _AgePattern(re.compile(rf"{_NUM_AT_START}\s*-?\s*({fa_ord}){_E}"), "number", "fa", True, needs(fa_ords)),
+        _AgePattern(re.compile(rf"{_start('س')}ن\s+{_NUM}\s*({fa_unit})?{_E}"), "number", "fa", False, needs(["سن"])),
     ]
     if words:
-        age.append((re.compile(rf"{_B}({_alternation(words)}){_E}"), "word", "en"))
+        age.append(_AgePattern(re.compile(rf"({_alternation(words)}){_E}"), "word", "en", False, needs(words)))
     if decades:
-        age.append((re.compile(rf"{_B}in\s+(?:his|her|their)\s+(?:(?:early|mid|late)\s*-?\s*)?({_alternation(decades)}|\d0'?s){_E}"), "decade", "en"))
-    sex = re.compile(rf"{_B}({_alternation(sex_words)}){_E}")
-    titles = re.compile(rf"(?<![\w.])({_alternation(titles_map)})\.?(?=\s+[A-Z])")
+        age.append(_AgePattern(re.compile(rf"{_start('i')}n\s+(?:his|her|their)\s+(?:(?:early|mid|late)\s*-?\s*)?"
+                                          rf"({_alternation(decades, None)}|\d0'?s){_E}"), "decade", "en", False, frozenset()))
+    sex = re.compile(rf"({_alternation(sex_words)}){_E}")
+    titles = re.compile("(" + _alternation(titles_map, r"[\w.]") + r")\.?(?=\s+[A-Z])")
     return _Patterns(tuple(age), units, words, sex_words, sex, titles, titles_map)
 
 
@@ -168,6 +212,20 @@ def _age_value(m: re.Match, cue: str, p: _Patterns) -> Optional[float]:
     return round(number * p.units.get(unit, 1.0), 4)
 
 
+def _matches_at(pattern: re.Pattern, text: str, starts: list[int]) -> list[re.Match]:
+    """``pattern.finditer(text)`` for a pattern that can only match at the positions ``starts`` (ascending):
+    trying those few positions is cheaper than letting the engine scan the whole text."""
+    out = []
+    after = 0
+    for pos in starts:
+        if pos >= after:
+            m = pattern.match(text, pos)
+            if m:
+                out.append(m)
+                after = m.end()
+    return out
+
+
 def find_demographics(text: str, start: int = 0, end: int | None = None) -> tuple[DemographicMention, ...]:
     """Age and sex mentions in ``text[start:end]``, in text order, with offsets into ``text``.
 
@@ -177,11 +235,21 @@ def find_demographics(text: str, start: int = 0, end: int | None = None) -> tupl
     region = text[start:end]
     norm = normalize_for_matching(region)
     p = _patterns()
+    present = non_ascii_chars(norm)
+    digits: list[int] | None = None
     ages: list[DemographicMention] = []
-    for pattern, cue, language in p.age:
-        for m in pattern.finditer(norm):
+    for age in p.age:
+        if age.needs and age.needs.isdisjoint(present):
+            continue
+        if age.at_number:
+            if digits is None:
+                digits = [m.start() for m in _DIGIT_AT_START.finditer(norm)]
+            matches = _matches_at(age.pattern, norm, digits)
+        else:
+            matches = age.pattern.finditer(norm)
+        for m in matches:
             ages.append(DemographicMention(start + m.start(), start + m.end(), region[m.start():m.end()], "Age",
-                                           _age_value(m, cue, p), cue, language))
+                                           _age_value(m, age.cue, p), age.cue, age.language))
     ages.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[DemographicMention] = []
     for mention in ages:

@@ -81,29 +81,65 @@ def stopwords() -> dict[str, frozenset[str]]:
     return {lang: frozenset(words) for lang, words in table.items()}
 
 
+_ASCII_LETTERS = {ord(ch): None for ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_SCRIPT_OF: dict[str, str | None] = {}
+
+
 def letter_counts(text: str) -> Counter:
-    """Number of letters of each script in ``text``."""
+    """Number of letters of each script in ``text``.
+
+    ASCII letters are counted in one C-level pass (they are all Latin); only the other characters are looked
+    up one by one, each distinct one once: English prose costs almost nothing."""
     counts: Counter = Counter()
-    for ch in text:
-        script = _script(ch)
+    latin = len(text) - len(text.translate(_ASCII_LETTERS))
+    if latin:
+        counts["Latin"] = latin
+    if text.isascii():
+        return counts
+    for ch, n in Counter("".join(_NON_ASCII.findall(text))).items():
+        script = _SCRIPT_OF.get(ch, "")
+        if script == "":
+            script = _SCRIPT_OF[ch] = _script(ch)
         if script:
-            counts[script] += 1
+            counts[script] += n
     return counts
 
 
+@lru_cache(maxsize=1)
+def _languages_of_word() -> dict[str, frozenset[str]]:
+    """Stop word -> the languages that have it (one lookup per word instead of one per word and language)."""
+    out: dict[str, set[str]] = {}
+    for lang, words in stopwords().items():
+        for word in words:
+            out.setdefault(word, set()).add(lang)
+    return {word: frozenset(langs) for word, langs in out.items()}
+
+
+_ASCII_NON_LETTERS_TO_SPACE = {c: " " for c in range(128) if not chr(c).isalpha()}
+
+
+def _words(normalized: str) -> list[str]:
+    """The letter runs of a normalised text (``_WORD``); ASCII text is split in C without the regex engine."""
+    if normalized.isascii():
+        return normalized.translate(_ASCII_NON_LETTERS_TO_SPACE).split()
+    return _WORD.findall(normalized)
+
+
 def _stopword_hits(text: str, languages: Iterable[str]) -> Counter:
-    table = stopwords()
+    table = _languages_of_word()
+    wanted = frozenset(languages)
     hits: Counter = Counter()
-    for word in _WORD.findall(normalize_for_matching(text)):
-        for lang in languages:
-            if word in table.get(lang, ()):
-                hits[lang] += 1
+    for word, n in Counter([w for w in _words(normalize_for_matching(text)) if w in table]).items():
+        for lang in table[word]:
+            if lang in wanted:
+                hits[lang] += n
     return hits
 
 
 def _arabic_script_language(text: str) -> str:
-    persian = sum(1 for ch in text if ch in _PERSIAN_LETTERS)
-    arabic = sum(1 for ch in text if ch in _ARABIC_LETTERS)
+    persian = sum(text.count(ch) for ch in _PERSIAN_LETTERS)
+    arabic = sum(text.count(ch) for ch in _ARABIC_LETTERS)
     hits = _stopword_hits(text, ("fa", "ar"))
     fa_score = persian + 5 * hits["fa"]
     ar_score = arabic + 5 * hits["ar"]

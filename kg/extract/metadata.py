@@ -109,7 +109,7 @@ def _title_like(line: str) -> bool:
 def _title(text: str, sections: Sequence[Section]) -> tuple[str, Optional[int]]:
     """The title and the offset just after it (where an author list would start)."""
     first_front = next((s for s in sections if s.kind == "front"), None)
-    md = _MD_TITLE.search(text)
+    md = _MD_TITLE.search(text) if "# " in text or "#\t" in text else None
     if md and (first_front is None or md.start() < first_front.end or not sections):
         return _clean(md.group(1)), md.end()
     spans = [(first_front.start, first_front.end)] if first_front else _front_text(text, sections)
@@ -281,6 +281,11 @@ def _licence(texts: Sequence[str]) -> str:
         licence = "-".join(["CC-BY", *parts])
         return f"{licence} {version}" if version else licence
     return ""
+
+
+def extract_title(text: str, sections: Sequence[Section]) -> str:
+    """The title alone, as ``extract_metadata`` finds it (for callers that need nothing else)."""
+    return _title(text, sections)[0]
 
 
 def extract_metadata(text: str, sections: Sequence[Section]) -> Metadata:

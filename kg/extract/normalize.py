@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from itertools import accumulate
 
 IGNORABLE = "\u00ad"
 
@@ -76,12 +77,45 @@ class _Table(dict):
 _TABLE = _Table(_FIXED)
 
 
+_ASCII_BYTES = bytes(range(128))
+_CAPITAL_SIGMA = "\u03a3"  # str.lower() lowers it by context (final sigma), the table one character at a time
+
+
+def _plain(ch: str) -> bool:
+    """True when ``str.lower()`` of a text maps ``ch`` exactly as the table does."""
+    return ord(ch) not in _FIXED and ch != _CAPITAL_SIGMA and _TABLE[ord(ch)] == ch.lower()
+
+
+_PLAIN: dict[str, bool] = {}
+
+
+def non_ascii_chars(text: str) -> set[str]:
+    """The distinct non-ASCII characters of ``text`` (through UTF-8 bytes: C-level passes only)."""
+    raw = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    return set(raw.decode("utf-8", "surrogatepass"))
+
+
 def normalize_for_matching(text: str) -> str:
-    """``text`` with every character mapped 1:1 to its matching form (see the module docstring); same length."""
-    return text.translate(_TABLE)
+    """``text`` with every character mapped 1:1 to its matching form (see the module docstring); same length.
+
+    ``str.translate`` looks a non-ASCII text up one character at a time; ``str.lower`` does the same work in one
+    C pass. So the few distinct characters the table maps otherwise (dashes, curly quotes, Arabic letters,
+    capital sigma) are replaced first, each with one ``str.replace`` (the table is idempotent, so their order does
+    not matter), and the rest is lower-cased."""
+    if text.isascii():
+        return text.translate(_TABLE)
+    for ch in non_ascii_chars(text):
+        plain = _PLAIN.get(ch)
+        if plain is None:
+            plain = _PLAIN[ch] = _plain(ch)
+        if not plain:
+            text = text.replace(ch, _TABLE[ord(ch)])
+    return text.lower()
 
 
 _TOKEN = re.compile(r"(?:[^\W_]|\u00ad)+")
+_PLAIN_TOKEN = re.compile(r"([^\W_]+)")  # _TOKEN without IGNORABLE, split keeps the words
+_ASCII_TOKEN = re.compile(r"([A-Za-z0-9]+)")  # the same on ASCII text
 
 
 def token_spans(normalized: str) -> list[tuple[int, int, str]]:
@@ -90,6 +124,13 @@ def token_spans(normalized: str) -> list[tuple[int, int, str]]:
     A token is a run of letters and digits; ``IGNORABLE`` characters inside it do not split it and are not
     part of its span at its edges.
     """
+    if IGNORABLE not in normalized:
+        if normalized.isascii():
+            return _split_spans(normalized, normalized)
+        stand_in = _ascii_stand_in(normalized)
+        if stand_in is not None:
+            return _split_spans(stand_in, normalized)
+        return _split_spans(normalized, normalized, _PLAIN_TOKEN)
     spans = []
     for m in _TOKEN.finditer(normalized):
         word = m.group()
@@ -99,6 +140,31 @@ def token_spans(normalized: str) -> list[tuple[int, int, str]]:
             end = m.end() - (len(word) - len(word.rstrip(IGNORABLE)))
             spans.append((start, end, key))
     return spans
+
+
+def _split_spans(scanned: str, text: str, pattern: re.Pattern = _ASCII_TOKEN) -> list[tuple[int, int, str]]:
+    """Runs of ``pattern`` in ``scanned`` as spans, their words read from ``text`` (same length): the regex splits
+    words from separators and the offsets are running lengths, no Python loop per token."""
+    parts = pattern.split(scanned)
+    offsets = list(accumulate(map(len, parts), initial=0))
+    starts, ends = offsets[1::2], offsets[2::2]
+    words = parts[1::2] if scanned is text else list(map(text.__getitem__, map(slice, starts, ends)))
+    return list(zip(starts, ends, words))
+
+
+MAX_STAND_IN_LETTERS = 12
+
+
+def _ascii_stand_in(text: str) -> str | None:
+    """``text`` as ASCII of the same length and the same tokens: a non-ASCII letter or digit becomes "a", any
+    other non-ASCII character "?". The regex engine scans ASCII text several times faster; None when the text
+    has more than MAX_STAND_IN_LETTERS distinct non-ASCII letters (each costs one pass over the text)."""
+    letters = [ch for ch in non_ascii_chars(text) if ch.isalnum()]
+    if len(letters) > MAX_STAND_IN_LETTERS:
+        return None
+    for ch in letters:
+        text = text.replace(ch, "a")
+    return text.encode("ascii", "replace").decode("ascii")
 
 
 _NUMBER = re.compile(r"[+-]?(\d+(?:,\d{3})*|\d+)(?:[./](\d+))?")

@@ -1,7 +1,7 @@
 """The extraction pipeline: Document -> Extraction. Loads the lexicon once; every stage is a pure function."""
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from typing import Sequence
 
@@ -9,7 +9,8 @@ from kg.extract import citations, claims, context, demographics, relations
 from kg.extract.concepts import Match, Tokens, recognize
 from kg.extract.language import detect_language, main_language
 from kg.extract.lexicon import Lexicon
-from kg.extract.metadata import extract_metadata
+from kg.extract.metadata import extract_metadata, extract_title
+from kg.extract.normalize import normalize_for_matching
 from kg.extract.references import split_reference_list
 from kg.extract.sections import find_sections
 from kg.extract.sentences import split_sentences
@@ -69,7 +70,7 @@ class Pipeline:
         context), without the stages whose output annotate does not show (language, observations, claims)."""
         text = doc.text
         sections = doc.sections or find_sections(text)
-        title = doc.metadata.title or (extract_metadata(text, sections).title if doc.format != "jats" else "")
+        title = doc.metadata.title or (extract_title(text, sections) if doc.format != "jats" else "")
         sentences = _with_title(text, title, split_sentences(text, [s for s in sections if s.kind != "references"]))
         markers = _markers(doc, text, sections)
         mentions = self._mentions(Tokens(text), sentences, markers)
@@ -89,18 +90,20 @@ class Pipeline:
     # ------------------------------------------------------------------ stages
     def _mentions(self, tokens: Tokens, sentences: Sequence[Sentence], markers) -> list[Mention]:
         out: list[Mention] = []
-        marker_spans = [(m.start, m.end) for m in markers]
+        token_starts = [start for start, _, _ in tokens.spans]
+        marker_starts = sorted(m.start for m in markers)
         for si, s in enumerate(sentences):
             if s.section_kind in NO_MENTIONS:
                 continue
             matches: list[Match] = recognize(self.lexicon, tokens, s.start, s.end)
             if not matches:
                 continue
-            first = tokens.index_at(s.start)
-            last = tokens.index_at(s.end)
+            first = bisect_left(token_starts, s.start)  # tokens.index_at, without a Python loop
+            last = bisect_left(token_starts, s.end)
             keys = [k for _, _, k in tokens.spans[first:last]]
             triggers = context.find_triggers(keys)
-            has_marker = any(s.start <= a < s.end for a, _ in marker_spans)
+            k = bisect_left(marker_starts, s.start)
+            has_marker = k < len(marker_starts) and marker_starts[k] < s.end
             subject = context.sentence_subject(keys, s.section_kind, has_marker)
             for m in matches:
                 attrs = context.attributes_for(m.first_token - first, m.last_token - first, triggers)
@@ -114,13 +117,18 @@ class Pipeline:
 
 
 def _markers(doc: Document, text: str, sections: Sequence[Section], references=None):
-    """In-text citation markers of the body sections (the reader's own when it gave them)."""
+    """In-text citation markers of the body sections (the reader's own when it gave them); the text is
+    normalised once for all sections."""
     if doc.markers:
         return doc.markers
     if references is None:
         references = doc.references or _references(text, sections)
     body = [s for s in sections if s.kind not in ("references", "front", "keywords")]
-    return tuple(m for s in body for m in citations.find_markers(text, s.start, s.end, max_ref=len(references) or None))
+    if not body:
+        return ()
+    normalized = normalize_for_matching(text)
+    return tuple(m for s in body for m in citations.find_markers(text, s.start, s.end, max_ref=len(references) or None,
+                                                                  normalized=normalized))
 
 
 def _demographics(text: str, sentences: Sequence[Sentence]):
@@ -174,16 +182,16 @@ def _with_title(text: str, title: str, sentences: Sequence[Sentence]) -> list[Se
             out.append(Sentence(start=pos, end=pos + len(title), text=title, section="Title", section_kind="title",
                                 language=detect_language(title)))
     out.sort(key=lambda s: (s.start, s.end))
-    return [replace(s, index=i) for i, s in enumerate(out)]
+    return [s if s.index == i else replace(s, index=i) for i, s in enumerate(out)]
 
 
 def _patient(report: str, text: str, sentences: Sequence[Sentence]) -> Patient:
     """The patient's age and sex: cues of the case presentation first, then abstract, title, captions; the first
-    age with a value and the first sex noun win (pronouns only when no noun says it)."""
-    scanned = _demographics(text, sentences)
+    age with a value and the first sex noun win (pronouns only when no noun says it). Sections are scanned in
+    that order and only until both are found: the case presentation of a full text usually settles it."""
     found = []
     for kind in DEMOGRAPHIC_KINDS:
-        found.extend((d, s) for d, s in scanned if s.section_kind == kind)
+        found.extend(_demographics(text, [s for s in sentences if s.section_kind == kind]))
         if any(d.kind == "Age" for d, _ in found) and any(d.kind == "Sex" and d.cue != "pronoun" for d, _ in found):
             break
     age, sex, age_m, sex_m = demographics.patient_demographics([d for d, _ in found])

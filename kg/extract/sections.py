@@ -13,7 +13,7 @@ first heading has kind ``front`` and title ``""``; untitled prose outside the fr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -46,12 +46,22 @@ def normalise_phrase(text: str) -> str:
 class HeaderTable:
     exact: dict[str, tuple[str, str]]
     numbered: tuple[tuple[re.Pattern[str], str, str], ...]
+    any_numbered: Optional[re.Pattern[str]] = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        flags = {pattern.flags for pattern, _, _ in self.numbered}
+        if len(flags) == 1:
+            union = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _, _ in self.numbered), flags.pop())
+            object.__setattr__(self, "any_numbered", union)
 
     def lookup(self, phrase: str) -> Optional[tuple[str, str]]:
-        """(kind, language) of a normalised phrase, or None."""
+        """(kind, language) of a normalised phrase, or None. Most phrases are no heading: one match against the
+        union of the numbered patterns rules them all out."""
         hit = self.exact.get(phrase)
         if hit is not None:
             return hit
+        if self.any_numbered is None or not self.any_numbered.fullmatch(phrase):
+            return None
         for pattern, kind, language in self.numbered:
             if pattern.fullmatch(phrase):
                 return kind, language
@@ -233,7 +243,7 @@ def _front_like(unit: _Unit, inline_kind: Optional[str]) -> bool:
         text = line.text
         if _FOOTNOTE_LINE.match(text) or _CITATION_LINE.match(text):
             continue
-        if _EMAIL.search(text) and len(text) < 200:
+        if len(text) < 200 and "@" in text and _EMAIL.search(text):
             continue
         m = _INLINE.match(text)
         if m and (_known(_clean_label(m.group("label"))) or ("", ""))[0] == "front":

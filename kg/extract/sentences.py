@@ -26,13 +26,28 @@ _DIGIT = "0-9۰-۹٠-٩"
 _MARKER = r"(?:\[[0-9,\s–-]{1,20}\]|<sup>[^<]{1,20}</sup>)"
 _LIST_START = r"[ \t]*(?:[-*•+][ \t]+|(?:[0-9]{1,3}|[۰-۹]{1,3})[.)][ \t]+|[-–][ \t]*[0-9۰-۹]{1,3}[-.)])"
 
-_BREAKS = re.compile(
-    r"(?P<heading>(?m:^)[ \t]{0,3}#{1,6}[ \t][^\n]*)"
-    r"|(?P<blank>\n[ \t]*\n)"
-    rf"|(?P<item>\n(?={_LIST_START}))"
-    rf"|(?P<stop>[.!?؟]+{_MARKER}?[\"'”’»)\]]*{_MARKER}?)(?=\s+[\"'“‘«*]?[{_UPPER}{_ARABIC}{_DIGIT}])"
-)
-_HARD_ONLY = re.compile(r"(?P<heading>(?m:^)[ \t]{0,3}#{1,6}[ \t][^\n]*)|(?P<blank>\n[ \t]*\n)|(?P<item>\n(?=" + _LIST_START + "))")
+_STOP = rf"[.!?؟]*{_MARKER}?[\"'”’»)\]]*{_MARKER}?(?=\s+[\"'“‘«*]?[{_UPPER}{_ARABIC}{_DIGIT}])"
+
+
+def _break_pattern(full_stops: bool, headings: bool) -> re.Pattern[str]:
+    """Sentence breaks: a Markdown heading line (``heading``), a blank line (``blank``), the newline before a list
+    item (``item``) and, with ``full_stops``, sentence-final punctuation (``stop``).
+
+    The pattern opens with the set of characters a break can start with and tells the kinds apart by looking
+    back at that character, so the regex engine jumps from candidate to candidate instead of trying every
+    position. A heading starts a line: "#" or one to three spaces or tabs before it; spaces are candidates only
+    with ``headings`` (callers pass False when the text holds no "# " or "#\t", the common case)."""
+    first = "\n" + ("# \t" if headings else "") + (".!?؟" if full_stops else "")
+    kinds = [r"(?<=\n)[ \t]*\n(?P<blank>)", rf"(?<=\n)(?={_LIST_START})(?P<item>)"]
+    if headings:
+        kinds += [r"(?<=#)(?<![^\n]#)#{0,5}[ \t][^\n]*(?P<heading>)",
+                  r"(?<=[ \t])(?<![^\n][ \t])[ \t]{0,2}#{1,6}[ \t][^\n]*(?P<indented_heading>)"]
+    if full_stops:
+        kinds.append(rf"(?<=[.!?؟]){_STOP}(?P<stop>)")
+    return re.compile(f"[{first}](?:" + "|".join(kinds) + ")")
+
+
+_BREAKS = {(stops, headings): _break_pattern(stops, headings) for stops in (True, False) for headings in (True, False)}
 _BRACKETS = re.compile(r"\((?:[^()\n]|\n(?![ \t]*\n)|\([^()\n]*\))*\)|\[(?:[^\[\]\n]|\n(?![ \t]*\n))*\]")
 _TOKEN_BEFORE = re.compile(r"(\S+)\Z")
 _INITIAL = re.compile(r"[" + _UPPER + r"]")
@@ -110,7 +125,8 @@ def _spans(text: str, start: int, end: int, full_stops: bool) -> list[tuple[int,
     """Sentence spans of text[start:end] before trimming."""
     abbreviations = load_abbreviations()
     out: list[tuple[int, int]] = []
-    pattern = _BREAKS if full_stops else _HARD_ONLY
+    headings = text.find("# ", start, end) >= 0 or text.find("#\t", start, end) >= 0
+    pattern = _BREAKS[full_stops, headings]
     brackets: list[tuple[int, int]] = []
     cursor = [0]
     if full_stops:
@@ -125,7 +141,7 @@ def _spans(text: str, start: int, end: int, full_stops: bool) -> list[tuple[int,
                 continue
             out.append((begin, m.end()))
             begin = m.end()
-        elif kind == "heading":
+        elif kind in ("heading", "indented_heading"):
             out.append((begin, m.start()))
             begin = m.end()
         else:
