@@ -135,27 +135,125 @@ SECTION_DEFAULT = {"case": "patient", "figure": "patient", "title": "patient", "
                    "results": "patient", "front": "other", "keywords": "other", "introduction": "other",
                    "discussion": "other", "conclusion": "other", "methods": "other", "references": "literature",
                    "other": "patient"}
+POSSESSIVES = {"her", "his", "their", "s", "our", "the", "a", "an", "one", "both", "two", "whose"}
+FAMILY_LEAD = 4  # a family noun within the first tokens of a sentence makes the relative its grammatical subject
 
 
-def sentence_subject(keys: list[str], section_kind: str, has_marker: bool) -> str:
-    """Who a sentence is about. A citation marker or a strong literature cue makes it literature; a strong
-    patient cue makes it the patient's, else a strong family cue ("her mother had ...") the family's; otherwise the section decides (case -> patient, discussion -> other),
-    weak cues tipping background sections (abstract) one way or the other."""
+def _cues(keys: list[str]) -> list[tuple[int, int, str, str]]:
+    return [(i, j, subject, strength) for i, j, (subject, strength) in _scan(subject_cues(), keys)]
+
+
+def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previous: str | None = None) -> str:
+    """Who a sentence is about.
+
+    A relative named at the head of the sentence ("Her mother had ...", "The patient's father reported ...") makes
+    it the family's. Otherwise a strong patient cue makes it the patient's, else a strong family cue the family's,
+    a citation marker or a strong literature cue the literature's, and a strong "other" cue (a generic statement:
+    "X is caused by ...", a differential diagnosis) other. Without a strong cue the section decides (case ->
+    patient, discussion -> other) and weak cues tip it: in a patient section, a generic wording ("usually",
+    "patients with") with no word about the patient makes it other; in a background section, a sentence that opens with a
+    pronoun ("Her MRI showed ...") continuing a sentence about the patient (``previous``, the subject of the
+    sentence before in the same section) is the patient's."""
     strong: set[str] = set()
     weak: set[str] = set()
-    for _, _, (subject, strength) in _scan(subject_cues(), keys):
+    family_lead = False
+    for i, _, subject, strength in _cues(keys):
         (strong if strength == "strong" else weak).add(subject)
+        if subject == "family" and strength == "strong" and i < FAMILY_LEAD \
+                and all(k in POSSESSIVES or k == "patient" or k == "proband" for k in keys[:i]):
+            family_lead = True
     default = SECTION_DEFAULT.get(section_kind, "other")
+    if family_lead and not has_marker:
+        return "family"
     if "patient" in strong and not has_marker:
         return "patient"
     if "family" in strong and not has_marker:
         return "family"
     if has_marker or "literature" in strong:
         return "literature"
-    if "other" in strong:
+    if "other" in strong or (not weak and _definition(keys)):
         return "other"
     if default == "patient":
-        if section_kind == "abstract" and "other" in weak and "patient" not in weak:
+        if "other" in weak and "patient" not in weak:
             return "other"
         return "patient"
+    if previous == "patient" and keys and keys[0] in PRONOUNS and "other" not in weak and section_kind in BACKGROUND:
+        return "patient"
     return default
+
+
+BACKGROUND = {"introduction", "discussion", "conclusion"}
+PRONOUNS = {"she", "he", "her", "his"}
+DEFINITION_LEAD = 8  # "Holoprosencephaly (HPE) is a severe congenital brain malformation ...": copula near the start
+
+
+def _definition(keys: list[str]) -> bool:
+    """A definition: "<term> is a/an ..." or "<terms> are a/an ..." within the first tokens of the sentence."""
+    for i in range(1, min(len(keys) - 1, DEFINITION_LEAD)):
+        if keys[i] in ("is", "are") and keys[i + 1] in ("a", "an"):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def table_values() -> dict[str, str]:
+    """Cell value -> negative | neutral, from kg/resources/table_values.tsv."""
+    rows = load_tsv(resource_path("table_values.tsv"), ("value", "meaning"),
+                    allowed={"meaning": {"negative", "neutral"}})
+    return {"".join(r["value"].casefold().split()): r["meaning"] for r in rows}
+
+
+def table_row_negated(row: str, offset: int) -> bool:
+    """Whether the finding at character ``offset`` of a table row (cells separated by tabs) is absent in every
+    patient of the table: it lies in the row's first filled cell and every other filled cell is a negative or
+    neutral value ("No", "-", "N.D."), at least one negative. A row with one free-text or positive cell ("Y",
+    "+", "mild") says some patient has it."""
+    cells = row.split("\t")
+    if len(cells) < 2:
+        return False
+    pos = 0
+    first = None
+    values = []
+    for cell in cells:
+        text = cell.strip()
+        if text:
+            if first is None:
+                first = (pos, pos + len(cell))
+            else:
+                values.append("".join(text.casefold().split()))
+        pos += len(cell) + 1
+    if first is None or not values or not first[0] <= offset < first[1]:
+        return False
+    meanings = table_values()
+    kinds = [meanings.get(v) for v in values]
+    return None not in kinds and "negative" in kinds
+
+
+TABLE_CELL = 40  # characters: a short line between table rows ("Facial anomalies", "+") is a cell, not a caption
+
+
+def table_caption(text: str, row_start: int) -> tuple[int, int]:
+    """Span of the caption of the table whose row starts at ``row_start``: the nearest line above that is neither a
+    row (tab-separated cells) nor a short cell line; (0, 0) when the table opens the text."""
+    start = row_start
+    while start > 0:
+        above = text.rfind("\n", 0, start - 1) + 1
+        line = text[above:start - 1]
+        if "\t" not in line and len(line.strip()) >= TABLE_CELL:
+            return above, start - 1
+        start = above
+    return 0, 0
+
+
+def line_subject(line: str, section_kind: str) -> str:
+    """Who a line of text (a table row) is about, read on its own."""
+    return sentence_subject(list(keys_of(line)), section_kind, False)
+
+
+def caption_subject(caption: str) -> str | None:
+    """Whom a table belongs to, read from its caption: "literature" for a summary of reported cases ("clinical
+    features of all reported cases"), else None (its rows are read like any sentence)."""
+    subjects = {subject for _, _, subject, strength in _cues(list(keys_of(caption))) if strength == "strong"}
+    if "literature" in subjects and "patient" not in subjects:
+        return "literature"
+    return None

@@ -89,27 +89,72 @@ class Pipeline:
 
     # ------------------------------------------------------------------ stages
     def _mentions(self, tokens: Tokens, sentences: Sequence[Sentence], markers) -> list[Mention]:
+        """Recognised concepts of every sentence with their ConText attributes and subject. The subject is the
+        sentence's (``context.sentence_subject``, given the subject of the sentence before it in the same section);
+        a table row takes the subject of its table's caption when that caption names reported cases, and a
+        finding whose row says "No" for every patient is negated."""
         out: list[Mention] = []
         token_starts = [start for start, _, _ in tokens.spans]
         marker_starts = sorted(m.start for m in markers)
+        subjects: dict[int, str] = {}
+        captions: dict[tuple[int, int], str | None] = {}
+        rows: dict[int, str] = {}  # table row start -> subject of the row
+        text = tokens.text
+
+        def keys_of_sentence(s: Sentence) -> tuple[int, list[str]]:
+            first = bisect_left(token_starts, s.start)  # tokens.index_at, without a Python loop
+            last = bisect_left(token_starts, s.end)
+            return first, [k for _, _, k in tokens.spans[first:last]]
+
+        def subject_of(si: int, keys: list[str] | None = None, previous: bool = True) -> str:
+            if si in subjects:
+                return subjects[si]
+            s = sentences[si]
+            first = bisect_left(token_starts, s.start)
+            if keys is None:
+                keys = keys_of_sentence(s)[1]
+            if not context.PRONOUNS.isdisjoint(keys):  # "HE" (an abbreviation) is no pronoun
+                keys = [k if k not in context.PRONOUNS or not text[a:b].isupper() else "\x00" for k, (a, b, _)
+                        in zip(keys, tokens.spans[first:first + len(keys)])]
+            k = bisect_left(marker_starts, s.start)
+            has_marker = k < len(marker_starts) and marker_starts[k] < s.end
+            before = None
+            if previous and si > 0 and sentences[si - 1].section == s.section and keys \
+                    and keys[0] in context.PRONOUNS and s.section_kind in context.BACKGROUND:
+                before = subject_of(si - 1, previous=False)  # only read when a pronoun opens a background sentence
+            subject = context.sentence_subject(keys, s.section_kind, has_marker, before)
+            if previous:
+                subjects[si] = subject
+            return subject
+
         for si, s in enumerate(sentences):
             if s.section_kind in NO_MENTIONS:
                 continue
             matches: list[Match] = recognize(self.lexicon, tokens, s.start, s.end)
             if not matches:
                 continue
-            first = bisect_left(token_starts, s.start)  # tokens.index_at, without a Python loop
-            last = bisect_left(token_starts, s.end)
-            keys = [k for _, _, k in tokens.spans[first:last]]
+            first, keys = keys_of_sentence(s)
             triggers = context.find_triggers(keys)
-            k = bisect_left(marker_starts, s.start)
-            has_marker = k < len(marker_starts) and marker_starts[k] < s.end
-            subject = context.sentence_subject(keys, s.section_kind, has_marker)
+            subject = subject_of(si, keys)
+            table = "\t" in s.text
             for m in matches:
                 attrs = context.attributes_for(m.first_token - first, m.last_token - first, triggers)
-                mention_subject = "family" if attrs.family else subject
+                negated, m_subject = attrs.negated, subject
+                if table:
+                    row_start = text.rfind("\n", 0, m.start) + 1
+                    row_end = text.find("\n", m.end)
+                    row = text[row_start:row_end if row_end >= 0 else len(text)]
+                    if "\t" in row:
+                        negated = negated or context.table_row_negated(row, m.start - row_start)
+                        if row_start not in rows:
+                            caption = context.table_caption(text, row_start)
+                            if caption not in captions:
+                                captions[caption] = context.caption_subject(text[caption[0]:caption[1]])
+                            rows[row_start] = captions[caption] or context.line_subject(row, s.section_kind)
+                        m_subject = rows[row_start]
+                mention_subject = "family" if attrs.family else m_subject
                 out.append(Mention(start=m.start, end=m.end, text=tokens.text[m.start:m.end], concept=m.concept,
-                                   negated=attrs.negated, historical=attrs.historical,
+                                   negated=negated, historical=attrs.historical,
                                    uncertain=attrs.uncertain or attrs.hypothetical,
                                    subject="other" if attrs.hypothetical and mention_subject == "patient" else mention_subject,
                                    section=s.section, sentence=si))

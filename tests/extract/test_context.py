@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from kg.extract.concepts import Tokens
-from kg.extract.context import attributes_for, find_triggers, sentence_subject
+from kg.extract.context import (attributes_for, caption_subject, find_triggers, sentence_subject, table_caption,
+                                table_row_negated)
+from kg.model import Document
 
 
 def _keys(text):
@@ -37,3 +39,60 @@ def test_negation_scope():
     liver = keys.index("liver")
     assert attributes_for(fever, fever + 1, triggers).negated
     assert not attributes_for(liver + 2, liver + 3, triggers).negated
+
+
+def test_relative_at_the_head_of_a_sentence_is_the_familys():
+    keys = _keys("The patient's father reported recurrent episodes of exercise-induced myalgia.")
+    assert sentence_subject(keys, "case", False) == "family"
+    assert sentence_subject(_keys("The patient was brought by her father because of myalgia."), "case", False) == "patient"
+
+
+def test_definitions_and_generic_wording_are_not_the_patients():
+    keys = _keys("Holoprosencephaly (HPE) is a severe congenital brain malformation of the forebrain.")
+    assert sentence_subject(keys, "abstract", False) == "other"
+    assert sentence_subject(_keys("She is a 5-year-old girl with microcephaly."), "case", False) == "patient"
+    assert sentence_subject(_keys("Affected individuals usually develop ataxia in childhood."), "case", False) == "other"
+    assert sentence_subject(_keys("Ataxia developed in childhood."), "case", False) == "patient"
+    keys = _keys("Retinitis pigmentosa refers to a heterogeneous set of hereditary retinal disorders.")
+    assert sentence_subject(keys, "other", False) == "other"
+
+
+def test_pronoun_sentence_continues_the_patient_in_the_discussion():
+    keys = _keys("Her MRI revealed polymicrogyria.")
+    assert sentence_subject(keys, "discussion", False, previous="patient") == "patient"
+    assert sentence_subject(keys, "discussion", False, previous="other") == "other"
+    keys = _keys("Her MRI revealed polymicrogyria, as usually seen in this syndrome.")
+    assert sentence_subject(keys, "discussion", False, previous="patient") == "other"
+
+
+def test_table_row_with_no_for_every_patient_is_negated():
+    row = "Mild spasticity\tNo\tNo\tN.D."
+    assert table_row_negated(row, row.index("spasticity"))
+    assert not table_row_negated("Mild spasticity\tNo\tYes\tNo", 5)
+    assert not table_row_negated("Mild spasticity\tNo\tmild\tNo", 5)
+    row = "Other\tmyopia\tNo"
+    assert not table_row_negated(row, row.index("myopia"))
+    assert not table_row_negated("Spasticity was mild.", 0)
+
+
+def test_table_caption_naming_reported_cases_makes_its_rows_literature():
+    assert caption_subject("Summary of clinical features of all reported cases with desmosterolosis.") == "literature"
+    assert caption_subject("Clinical features of the patient and of previously reported cases.") is None
+    assert caption_subject("Laboratory findings at admission.") is None
+    text = "Summary of clinical features of all reported cases.\nPatient 1\tPatient 2\nFacial anomalies\nAtaxia\t+\t-\n"
+    start, end = table_caption(text, text.index("Ataxia"))
+    assert text[start:end] == "Summary of clinical features of all reported cases."
+    assert table_caption("Ataxia\t+\t-", 0) == (0, 0)
+
+
+def test_annotate_reads_tables_and_abbreviations(pipeline):
+    text = ("Case presentation\nA 6-year-old boy had polydactyly and obesity.\n"
+            "Clinical features of the affected children of the family.\nPolydactyly\tYes\tYes\nHypogonadism\tNo\tNo\n"
+            "Summary of the clinical features of all previously reported cases.\nAtaxia\t+\t+\n"
+            "Discussion\nHereditary elliptocytosis (HE) is a red cell disorder. HE causes splenomegaly.\n")
+    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    by_text = {r["text"].lower(): r for r in rows if r["id"].startswith("HP:")}
+    assert not by_text["polydactyly"]["negated"] and by_text["polydactyly"]["subject"] == "patient"
+    assert by_text["hypogonadism"]["negated"]
+    assert by_text["ataxia"]["subject"] == "literature"
+    assert by_text["splenomegaly"]["subject"] == "other"
