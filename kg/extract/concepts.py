@@ -3,19 +3,23 @@ group, and abbreviations defined in the text ("Distal Interphalangeal (DIP)").""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left
+from functools import cached_property
+from itertools import accumulate
+from typing import NamedTuple
 
-from kg.extract.lexicon import MATCH_BREAK, Lexicon, iter_matches, skippable, stem
-from kg.extract.normalize import normalize_for_matching, token_spans
+from kg.extract.lexicon import (CASED, ENTRIES, Lexicon, break_positions, longest_matches, match_starts, skippable,
+                                stems)
+from kg.extract.normalize import IGNORABLE, non_ascii_chars, normalize_for_matching, token_spans
 from kg.model import Concept
 
 GROUPS = {"Finding": "problem", "Condition": "problem", "ImagingFinding": "problem", "Drug": "drug",
           "Procedure": "test", "Modality": "test", "LabTest": "test", "AnatomicalSite": "anatomy"}
 
 
-@dataclass(frozen=True)
-class Match:
-    """A recognised concept span before context is applied; token indices refer to ``Tokens``."""
+class Match(NamedTuple):
+    """A recognised concept span before context is applied; token indices refer to ``Tokens``. (A named tuple:
+    immutable, and several times cheaper to create than a frozen dataclass.)"""
 
     start: int
     end: int
@@ -26,44 +30,97 @@ class Match:
 
 
 class Tokens:
-    """Normalised tokens of a text: (start, end, key) with stemmed keys."""
+    """Normalised tokens of a text, column-wise: ``starts``, ``ends`` (offsets into ``text``) and stemmed ``keys``;
+    ``spans`` has them as (start, end, key) rows."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, normalized: str | None = None):
+        """``normalized``: ``normalize_for_matching(text)`` when the caller has it already."""
         self.text = text
-        self.normalized = normalize_for_matching(text)
-        self.spans = [(s, e, stem(k)) for s, e, k in token_spans(self.normalized)]
+        self.normalized = normalize_for_matching(text) if normalized is None else normalized
+        self.starts, self.ends, words = token_columns(self.normalized)
+        self.keys = stems(words)
+        self._scan: tuple | None = None  # see ``_scan_for``
+        self._breaks: frozenset[int] | None = None
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int, str]]:
+        return list(zip(self.starts, self.ends, self.keys))
+
+    @property
+    def breaks(self) -> frozenset[int]:
+        """Indices of the tokens separated from the previous one by a comma, semicolon, colon or bracket."""
+        if self._breaks is None:
+            self._breaks = break_positions(self.text, self.starts)
+        return self._breaks
 
     def index_at(self, offset: int) -> int:
         """Index of the first token starting at or after ``offset``."""
-        lo, hi = 0, len(self.spans)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.spans[mid][0] < offset:
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+        return bisect_left(self.starts, offset)
+
+    def _scan_for(self, lex: Lexicon) -> tuple:
+        """(lex, positions, nodes, breaks): where matches of ``lex`` may start (``match_starts``) and the breaks
+        between tokens, computed once per text (``recognize`` is called per sentence)."""
+        self._scan = (lex, *match_starts(lex, self.keys), self.breaks)
+        return self._scan
+
+
+_ASCII_WORDS = re.compile(r"([A-Za-z0-9]+)")
+_WORDS = re.compile(r"([^\W_]+)")  # the same on any text: \w is what str.isalnum() accepts, and "_"
+
+
+def token_columns(normalized: str) -> tuple[list[int], list[int], list[str]]:
+    """``token_spans(normalized)`` as three lists (starts, ends, words), from one regex split of the whole text
+    (the offsets are running lengths of the pieces: no Python step per token). A text whose letters and digits
+    are all ASCII (most English reports: their other characters are dashes, arrows, symbols) is split with the
+    faster ASCII pattern over an ASCII copy of itself (same length, the other characters as "?")."""
+    pattern, scanned = _ASCII_WORDS, normalized
+    if not normalized.isascii():
+        if IGNORABLE in normalized:
+            spans = token_spans(normalized)
+            return [s for s, _, _ in spans], [e for _, e, _ in spans], [k for _, _, k in spans]
+        if any(ch.isalnum() for ch in non_ascii_chars(normalized)):
+            pattern = _WORDS
+        else:
+            scanned = normalized.encode("ascii", "replace").decode("ascii")
+    parts = pattern.split(scanned)
+    offsets = list(accumulate(map(len, parts), initial=0))
+    return offsets[1:-1:2], offsets[2::2], parts[1::2]
 
 
 _ABBREV = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-]{1,9})\s*\)")
+_WORD = re.compile(r"[A-Za-z]+")
 
 
 def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = None) -> list[Match]:
     """Concept matches in tokens.text[start:end], overlaps resolved: within a type group the longest span wins,
     spans of different groups may nest (an anatomical site inside a finding)."""
-    end = len(tokens.text) if end is None else end
-    i0, i1 = tokens.index_at(start), tokens.index_at(end)
-    window = tokens.spans[i0:i1]
+    starts, ends = tokens.starts, tokens.ends
+    i0 = bisect_left(starts, start) if start else 0
+    i1 = len(starts) if end is None else bisect_left(starts, end)
+    scan = tokens._scan
+    if scan is None or scan[0] is not lex:
+        scan = tokens._scan_for(lex)
+    _, positions, nodes, breaks = scan
+    lo, hi = bisect_left(positions, i0), bisect_left(positions, i1)
+    if lo == hi:
+        return []
     raw: list[Match] = []
-    for i, j, entries in iter_matches(lex, window, tokens.text):
-        best = _choose(lex, entries)
-        if best is None:
-            continue
-        s, e = window[i][0], window[j - 1][1]
-        raw.append(Match(s, e, best, i0 + i, i0 + j))
-    raw.extend(_coordinated(lex, tokens, raw, i0))
-    raw.extend(_coordinated_of(lex, tokens, raw, i1))
-    raw.extend(_abbreviations(lex, tokens, [m for m in raw if not m.distributed], i0, i1))
+    concepts = lex.concepts
+    longest = 0
+    for i, j, entries in longest_matches(lex, tokens.text, starts, ends, tokens.keys, breaks, positions[lo:hi],
+                                         nodes, i1):
+        best = concepts.get(entries[0].curie) or _choose(concepts, entries)
+        if best is not None:
+            raw.append(Match(starts[i], ends[j - 1], best, i, j))
+            if j - i > longest:
+                longest = j - i
+    if not raw:
+        return raw
+    if longest >= 2:
+        raw.extend(_coordinated(lex, tokens, raw, i0))
+        if longest >= 3:
+            raw.extend(_coordinated_of(lex, tokens, raw, i1))
+    raw.extend(_abbreviations(tokens, raw, i0, i1))
     return _resolve(raw)
 
 
@@ -78,42 +135,44 @@ def _coordinated(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int) ->
     on that conjunct's word (its span does not cover the other conjuncts, which carry their own terms). The word
     next to the match must be joined to it by "and", "or" or a slash: a comma alone ("doughy skin, skin
     fragility") does not coordinate."""
-    text, spans, trie = tokens.text, tokens.spans, lex.trie
+    text, starts, ends, keys, trie = tokens.text, tokens.starts, tokens.ends, tokens.keys, lex.trie
+    breaks = tokens.breaks
     skip = skippable()
     out: list[Match] = []
     for m in matches:
         if m.last_token - m.first_token < 2 or m.distributed:
             continue
-        rest = [k for _, _, k in spans[m.first_token + 1:m.last_token]]
+        rest = keys[m.first_token + 1:m.last_token]
         pos = m.first_token
         for _ in range(MAX_CONJUNCTS - 1):
             p = pos - 1
             if p < i0:
                 break
-            gap = text[spans[p][1]:spans[pos][0]]
-            if spans[p][2] in _CONJUNCTIONS and not MATCH_BREAK.search(gap):
+            gap = text[ends[p]:starts[pos]]
+            if keys[p] in _CONJUNCTIONS and pos not in breaks:
                 p -= 1
                 if p < i0:
                     break
-                gap = text[spans[p][1]:spans[p + 1][0]]
+                gap = text[ends[p]:starts[p + 1]]
                 if gap.strip() not in ("", ","):
                     break
             elif gap.strip() == "/" and pos == m.first_token:
                 pass
             elif gap.strip() != "," or pos == m.first_token:
                 break
-            node = trie.get(spans[p][2])
+            node = trie.get(keys[p])
             for k in rest:
                 if node is None:
                     break
                 nxt = node.get(k)
                 node = nxt if nxt is not None or k not in skip else node
-            entries = node.get("") if node is not None else None
+            entries = node.get(ENTRIES) if node is not None else None
             if entries:
-                entries = tuple(e for e in entries if not e.case_form)
-                concept = _choose(lex, entries) if entries else None
+                if CASED in node:
+                    entries = tuple(e for e in entries if not e.case_form)
+                concept = _choose(lex.concepts, entries) if entries else None
                 if concept is not None:
-                    out.append(Match(spans[p][0], spans[p][1], concept, p, p + 1, distributed=True))
+                    out.append(Match(starts[p], ends[p], concept, p, p + 1, distributed=True))
             pos = p
     return out
 
@@ -122,13 +181,14 @@ def _coordinated_of(lex: Lexicon, tokens: Tokens, matches: list[Match], i1: int)
     """Terms whose "of" phrase is coordinated: "hypopigmentation of skin or hair", "aplasia of the radius and
     ulna". For a match that contains "of" and is followed by "and", "or" or commas, the match's words up to "of"
     are tried with each following conjunct (the longest term wins); a hit is a match on the conjunct's words."""
-    text, spans, trie = tokens.text, tokens.spans, lex.trie
+    text, starts, ends, all_keys, trie = tokens.text, tokens.starts, tokens.ends, tokens.keys, lex.trie
+    breaks = tokens.breaks
     skip = skippable()
     out: list[Match] = []
     for m in matches:
-        if m.distributed or m.last_token >= i1:
+        if m.distributed or m.last_token >= i1 or m.last_token - m.first_token < 3:
             continue
-        keys = [k for _, _, k in spans[m.first_token:m.last_token]]
+        keys = all_keys[m.first_token:m.last_token]
         if "of" not in keys[1:-1]:
             continue
         node = trie
@@ -145,60 +205,65 @@ def _coordinated_of(lex: Lexicon, tokens: Tokens, matches: list[Match], i1: int)
         for _ in range(MAX_CONJUNCTS - 1):
             if pos >= i1:
                 break
-            gap = text[spans[pos - 1][1]:spans[pos][0]]
-            if spans[pos][2] in _CONJUNCTIONS and not MATCH_BREAK.search(gap) and gap.strip() in ("", ","):
+            gap = text[ends[pos - 1]:starts[pos]]
+            if all_keys[pos] in _CONJUNCTIONS and pos not in breaks and gap.strip() in ("", ","):
                 pos += 1
             elif gap.strip() != "," or pos == m.last_token:
                 break
-            while pos < i1 and spans[pos][2] in skip:
+            while pos < i1 and all_keys[pos] in skip:
                 pos += 1
             best, cur, q = None, node, pos
             while q < i1 and cur is not None:
-                if q > pos and MATCH_BREAK.search(text, spans[q - 1][1], spans[q][0]):
+                if q > pos and q in breaks:
                     break
-                cur = cur.get(spans[q][2])
-                if cur is not None and cur.get(""):
-                    entries = tuple(e for e in cur[""] if not e.case_form)
-                    concept = _choose(lex, entries) if entries else None
+                cur = cur.get(all_keys[q])
+                if cur is not None and cur.get(ENTRIES):
+                    entries = cur[ENTRIES]
+                    if CASED in cur:
+                        entries = tuple(e for e in entries if not e.case_form)
+                    concept = _choose(lex.concepts, entries) if entries else None
                     if concept is not None:
                         best = (q + 1, concept)
                 q += 1
             if best is None:
                 break
-            out.append(Match(spans[pos][0], spans[best[0] - 1][1], best[1], pos, best[0], distributed=True))
+            out.append(Match(starts[pos], ends[best[0] - 1], best[1], pos, best[0], distributed=True))
             pos = best[0]
     return out
 
 
-def _choose(lex: Lexicon, entries) -> Concept | None:
+def _choose(concepts: dict[str, Concept], entries) -> Concept | None:
     best_priority = entries[0].priority
     for e in entries:
         if e.priority < best_priority:
             break
-        c = lex.concepts.get(e.curie)
+        c = concepts.get(e.curie)
         if c is not None:
             return c
     return None
 
 
-def _abbreviations(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int, i1: int) -> list[Match]:
+def _abbreviations(tokens: Tokens, matches: list[Match], i0: int, i1: int) -> list[Match]:
     """Short forms defined right after a recognised long form, applied to their later occurrences."""
     text = tokens.text
     defined: dict[str, Concept] = {}
     for m in matches:
+        if m.distributed or text.find("(", m.end, m.end + 2) < 0:
+            continue
         tail = _ABBREV.match(text, m.end + (1 if text[m.end:m.end + 1] == " " else 0))
         if not tail:
             continue
         short = tail.group(1)
-        initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", text[m.start:m.end])).lower()
+        initials = "".join(w[0] for w in _WORD.findall(text, m.start, m.end)).lower()
         if short[0].lower() == text[m.start].lower() or short.lower() in initials or initials.startswith(short[0].lower()):
             defined.setdefault(short, m.concept)
     if not defined:
         return []
     found = []
-    already = {(m.start, m.end) for m in matches}
+    already = {(m.start, m.end) for m in matches if not m.distributed}
+    starts, ends = tokens.starts, tokens.ends
     for k in range(i0, i1):
-        s, e, _ = tokens.spans[k]
+        s, e = starts[k], ends[k]
         concept = defined.get(text[s:e])
         if concept is not None and (s, e) not in already:
             found.append(Match(s, e, concept, k, k + 1))
@@ -206,9 +271,17 @@ def _abbreviations(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int, 
 
 
 def _resolve(matches: list[Match]) -> list[Match]:
-    matches = sorted(set(matches), key=lambda m: (m.start, -(m.end - m.start), not m.distributed, m.concept.curie))
-    kept: list[Match] = []
+    """Matches in text order without overlaps inside a type group (longest first at one start). Equal matches
+    count once: two matches with the same start, end, kind and CURIE are equal (their tokens follow from the
+    offsets, their concept from the CURIE)."""
+    if len(matches) == 1:
+        return matches
+    unique: dict[tuple, Match] = {}
     for m in matches:
+        unique.setdefault((m.start, m.start - m.end, not m.distributed, m.concept.curie), m)
+    kept: list[Match] = []
+    for key in sorted(unique):
+        m = unique[key]
         group = GROUPS.get(m.concept.type, m.concept.type)
         clash = False
         for k in kept[-12:]:

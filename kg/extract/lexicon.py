@@ -12,7 +12,10 @@ import hashlib
 import os
 import pickle
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate, count, repeat
+from operator import add
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -21,11 +24,15 @@ from kg.extract.normalize import normalize_for_matching, token_spans
 from kg.model import Concept
 from kg.resources import load_tsv, ontology_path, resource_path
 
-INDEX_VERSION = "10"
+INDEX_VERSION = "11"
 CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
 PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
 HPO_ROOTS_EXCLUDED = ("HP:0000005", "HP:0012823", "HP:0040279", "HP:0031797", "HP:0032443", "HP:0032223")
+
+# Trie node keys besides the (stemmed, non-empty) words: the node's entries, and a flag on nodes where some entry
+# has a case form (the others need no per-match filtering).
+ENTRIES, CASED = "", "\x00"
 
 # Priority of a surface form: curated beats an HPO term's own name, which beats exact synonyms, which beat looser
 # synonyms and generated variants.
@@ -101,6 +108,15 @@ def stem(token: str) -> str:
         if len(_STEMS) < 500_000:
             _STEMS[token] = key
     return key
+
+
+def stems(words: list[str]) -> list[str]:
+    """``[stem(w) for w in words]``, the memoised keys read in one C-level pass (a function call per word only for
+    words not seen before)."""
+    keys = list(map(_STEMS.get, words))
+    if None in keys:
+        keys = [k if k is not None else stem(w) for k, w in zip(keys, words)]
+    return keys
 
 
 def _stem(token: str) -> str:
@@ -215,7 +231,7 @@ class Lexicon:
             node = node.get(k)
             if node is None:
                 return []
-        return [self.concepts[e.curie] for e in node.get("", ())]
+        return [self.concepts[e.curie] for e in node.get(ENTRIES, ())]
 
 
 def _unpickle(path: Path):
@@ -464,7 +480,9 @@ def build(version: str = "") -> Lexicon:
         if grounded and len(grounded) < len(entries):
             entries = grounded + [e for e in entries if e.curie.startswith("CKG:")
                                   and not any(g.priority >= e.priority - 1 for g in grounded)]
-        node[""] = tuple(sorted(entries, key=lambda e: (-e.priority, depth(e.curie), e.curie)))
+        node[ENTRIES] = tuple(sorted(entries, key=lambda e: (-e.priority, depth(e.curie), e.curie)))
+        if any(e.case_form for e in entries):
+            node[CASED] = True
     return Lexicon(concepts, trie, alt_ids, parents, version)
 
 
@@ -613,46 +631,78 @@ def _add_labels(b: _Builder, path: Path, lang: str) -> None:
 MATCH_BREAK = re.compile(r"[,;:()\[\]]")
 
 
-def iter_matches(lex: Lexicon, tokens: list[tuple[int, int, str]], original: str) -> Iterable[tuple[int, int, tuple[Entry, ...]]]:
-    """For each token position, the longest lexicon match starting there: (first token, end token, entries).
+def break_positions(text: str, starts: list[int]) -> frozenset[int]:
+    """Indices ``j`` of the tokens (by their ``starts`` in ``text``) whose gap from token ``j - 1`` holds a
+    ``MATCH_BREAK`` character (they never lie inside a token). The characters' offsets are running lengths of the
+    pieces between them, each found in ``starts`` by bisection: C-level passes only."""
+    pieces = MATCH_BREAK.split(text)
+    offsets = map(add, accumulate(map(len, pieces[:-1])), count())
+    return frozenset(map(bisect_right, repeat(starts), offsets))
+
+
+def match_starts(lex: Lexicon, keys: list[str]) -> tuple[list[int], list]:
+    """(positions, nodes): the token positions where a lexicon match may start (the key begins a term that ends
+    there or may go on with the next key, or over it when it is ``skippable``), and every token's first trie node
+    (None when no term begins with its key)."""
+    trie = lex.trie
+    skip = skippable()
+    nodes = list(map(trie.get, keys))
+    following = keys[1:]
+    following.append("")
+    positions = [i for i, node, k in zip(range(len(keys)), nodes, following)
+                 if node is not None and (ENTRIES in node or k in node or k in skip)]
+    return positions, nodes
+
+
+def longest_matches(lex: Lexicon, text: str, starts: list[int], ends: list[int], keys: list[str],
+                    breaks: frozenset[int], positions: Iterable[int], nodes: list, end: int
+                    ) -> list[tuple[int, int, tuple[Entry, ...]]]:
+    """For each of ``positions`` (see ``match_starts``), the longest lexicon match starting there and ending
+    before token ``end``: (first token, end token, entries). Tokens are given column-wise (``starts``, ``ends``,
+    ``keys``; ``breaks`` from ``break_positions``) with offsets into the original ``text``.
     Articles and modifier words (``skippable``) inside a phrase may be stepped over, whether or not the term
     also continues with that word ("calcification of the falx cerebri", "neonatal severe hypotonia", "increased
     serum IgG level" beside "Increased serum lactate"); a match does not end on an organ adjective
     followed by a word (``relational_adjectives``); a
     match never runs across a comma, semicolon, colon or bracket ("short stature, mild cognitive disability" is
     not HPO's inverted synonym "Short stature, mild")."""
-    trie = lex.trie
+    found = []
     skip = skippable()
     adjectives = relational_adjectives()
-    n = len(tokens)
-    for i in range(n):
-        node = trie.get(tokens[i][2])
-        if node is None:
-            continue
+    for i in positions:
         best = None
-        stack = [(node, i)]
-        while stack:
-            node, j = stack.pop()
-            entries = node.get("")
-            if entries and (best is None or j + 1 > best[1]):
-                if j > i and j + 1 < n and original[tokens[j][0]:tokens[j][1]].lower() in adjectives \
-                        and not MATCH_BREAK.search(original, tokens[j][1], tokens[j + 1][0]):
+        best_end = 0
+        node, j = nodes[i], i
+        branches = None  # (node, token) pairs left to try, last first: a depth-first walk, the word itself first
+        while True:
+            entries = node.get(ENTRIES)
+            if entries and j + 1 > best_end:
+                if j > i and j + 1 < end and j + 1 not in breaks \
+                        and text[starts[j]:ends[j]].lower() in adjectives:
                     entries = tuple(e for e in entries if not e.curie.startswith("HP:"))
                 if entries:
-                    surface = original[tokens[i][0]:tokens[j][1]]
-                    ok = tuple(e for e in entries if not e.case_form or e.case_form == surface)
-                    if ok:
-                        best = (i, j + 1, ok)
+                    if CASED in node:
+                        surface = text[starts[i]:ends[j]]
+                        entries = tuple(e for e in entries if not e.case_form or e.case_form == surface)
+                    if entries:
+                        best, best_end = entries, j + 1
             j += 1
-            if j >= n or MATCH_BREAK.search(original, tokens[j - 1][1], tokens[j][0]):
-                continue
-            key = tokens[j][2]
-            if key in skip and j + 1 < n and not MATCH_BREAK.search(original, tokens[j][1], tokens[j + 1][0]):
-                over = node.get(tokens[j + 1][2])
-                if over is not None:
-                    stack.append((over, j + 1))
-            nxt = node.get(key)
+            nxt = None
+            if j < end and j not in breaks:
+                key = keys[j]
+                if key in skip and j + 1 < end and j + 1 not in breaks:
+                    over = node.get(keys[j + 1])
+                    if over is not None:
+                        if branches is None:
+                            branches = []
+                        branches.append((over, j + 1))
+                nxt = node.get(key)
             if nxt is not None:
-                stack.append((nxt, j))
+                node = nxt
+            elif branches:
+                node, j = branches.pop()
+            else:
+                break
         if best:
-            yield best
+            found.append((i, best_end, best))
+    return found

@@ -94,7 +94,7 @@ class Pipeline:
         a table row takes the subject of its table's caption when that caption names reported cases, and a
         finding whose row says "No" for every patient is negated."""
         out: list[Mention] = []
-        token_starts = [start for start, _, _ in tokens.spans]
+        token_starts = tokens.starts
         marker_starts = sorted(m.start for m in markers)
         subjects: dict[int, str] = {}
         captions: dict[tuple[int, int], str | None] = {}
@@ -104,7 +104,7 @@ class Pipeline:
         def keys_of_sentence(s: Sentence) -> tuple[int, list[str]]:
             first = bisect_left(token_starts, s.start)  # tokens.index_at, without a Python loop
             last = bisect_left(token_starts, s.end)
-            return first, [k for _, _, k in tokens.spans[first:last]]
+            return first, tokens.keys[first:last]
 
         def subject_of(si: int, keys: list[str] | None = None, previous: bool = True) -> str:
             if si in subjects:
@@ -114,8 +114,8 @@ class Pipeline:
             if keys is None:
                 keys = keys_of_sentence(s)[1]
             if not context.PRONOUNS.isdisjoint(keys):  # "HE" (an abbreviation) is no pronoun
-                keys = [k if k not in context.PRONOUNS or not text[a:b].isupper() else "\x00" for k, (a, b, _)
-                        in zip(keys, tokens.spans[first:first + len(keys)])]
+                keys = [k if k not in context.PRONOUNS or not text[a:b].isupper() else "\x00" for k, a, b
+                        in zip(keys, tokens.starts[first:first + len(keys)], tokens.ends[first:first + len(keys)])]
             k = bisect_left(marker_starts, s.start)
             has_marker = k < len(marker_starts) and marker_starts[k] < s.end
             before = None

@@ -123,3 +123,37 @@ def test_a_comma_alone_does_not_coordinate(pipeline):
     found = _found(pipeline, "She had soft, doughy skin, skin fragility and easy bruising.")
     assert ("skin fragility", "HP:0001030") in found
     assert all(not (t == "skin" and i.startswith("HP:")) for t, i in found)
+
+
+def test_token_columns_are_the_token_spans_of_any_script():
+    from kg.extract.concepts import token_columns
+    from kg.extract.lexicon import stem
+    from kg.extract.normalize import normalize_for_matching, token_spans
+    texts = ["Renal cysts (bilateral); no hepatomegaly.", "Ca2+ \u2191 \u2192 1.2\u00a0mmol/L, snake_case",
+             "\u03b2-thalassaemia and caf\u00e9-au-lait macules", "hypo\u00adpigmentation of the skin",
+             "\u0628\u06cc\u0645\u0627\u0631 \u062a\u0628 \u062f\u0627\u0634\u062a.", "", "  ", "x"]
+    for text in texts:
+        spans = token_spans(normalize_for_matching(text))
+        starts, ends, words = token_columns(normalize_for_matching(text))
+        assert list(zip(starts, ends, words)) == spans and len(starts) == len(ends) == len(words) == len(spans)
+        assert Tokens(text).spans == [(s, e, stem(w)) for s, e, w in spans]
+    assert Tokens("\u03b2-thalassaemia").keys == ["beta", "thalassemia"]
+
+
+def test_sentence_windows_share_one_token_scan(pipeline):
+    text = "She had hearing. Loss of vision and renal cysts were noted."
+    cut = text.index("Loss")
+    tokens = Tokens(text)
+    first = recognize(pipeline.lexicon, tokens, 0, cut)
+    second = recognize(pipeline.lexicon, tokens, cut, len(text))
+    assert all(m.end <= cut for m in first) and all(m.start >= cut for m in second)
+    assert "HP:0000365" not in [m.concept.curie for m in first + second]  # "hearing. Loss" crosses the window
+    assert ("renal cysts", "HP:0000107") in [(text[m.start:m.end], m.concept.curie) for m in second]
+    fresh = recognize(pipeline.lexicon, Tokens(text), cut, len(text))
+    assert [(m.start, m.end, m.concept.curie) for m in second] == [(m.start, m.end, m.concept.curie) for m in fresh]
+
+
+def test_short_capital_forms_match_only_as_written(pipeline):
+    assert ("US", "RADLEX:RID10326") in _found(pipeline, "Abdominal US showed a cyst.")
+    assert all(i != "RADLEX:RID10326" for _, i in _found(pipeline, "Let us see the cyst."))
+

@@ -72,3 +72,30 @@ def test_generic_and_prefix_words_are_not_skipped():
     assert "pre" in term_modifiers("prefix")
     assert {"defect", "pre", "manifestation"}.isdisjoint(skippable())
     assert {"severe", "left", "serum", "like"} <= skippable()
+
+
+def test_break_positions_mark_the_token_after_punctuation():
+    from kg.extract.lexicon import break_positions
+    from kg.extract.concepts import Tokens
+    text = "short stature, mild (severe) cases; a:b [c] d"
+    tokens = Tokens(text)
+    words = [text[s:e] for s, e in zip(tokens.starts, tokens.ends)]
+    assert sorted(words[j] for j in break_positions(text, tokens.starts)) == ["a", "b", "c", "cases", "d", "mild", "severe"]
+    assert break_positions("no breaks here", Tokens("no breaks here").starts) == frozenset()
+
+
+def test_nodes_with_case_forms_are_flagged(pipeline):
+    from kg.extract.lexicon import CASED, ENTRIES
+    trie = pipeline.lexicon.trie
+    assert CASED in trie["us"] and any(e.case_form == "US" for e in trie["us"][ENTRIES])
+    assert CASED not in trie["hypotonia"] and not any(e.case_form for e in trie["hypotonia"][ENTRIES])
+
+
+def test_match_starts_skip_words_that_begin_no_term(pipeline):
+    from kg.extract.lexicon import match_starts
+    from kg.extract.concepts import Tokens
+    keys = Tokens("the patient had renal cysts and hypotonia").keys
+    positions, nodes = match_starts(pipeline.lexicon, keys)
+    assert {3, 6} <= set(positions)
+    assert 0 not in positions and nodes[0] is None
+    assert all(nodes[i] is not None for i in positions)
