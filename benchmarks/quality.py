@@ -40,7 +40,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # this checkout, whatever an editable install elsewhere points to
 
-from kg.extract.lexicon import hpo_path  # noqa: E402
 from kg.extract.pipeline import Pipeline  # noqa: E402
 from kg.model import Document  # noqa: E402
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import rdflib
-from rdflib import Literal, URIRef
+
 from rdflib.namespace import RDFS, SKOS
 
 GOLD = Path(__file__).parent / "gold" / "seeds.json"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import rdflib
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import RDF
 
 ROOT = Path(__file__).resolve().parents[1]
 VOCAB = ROOT / "ontology" / "casekg.ttl"

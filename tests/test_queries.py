@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-import rdflib
 from rdflib.plugins.sparql import prepareQuery
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -38,7 +38,7 @@ class Attributes:
     family: bool = False
 
 
-def _trie_from(rows: list[tuple]) -> dict:
+def phrase_trie(rows: list[tuple]) -> dict:
     """A token trie from rows ``(keys, *values)``: the values of a phrase stored under its last token."""
     trie: dict = {}
     for keys, *values in rows:
@@ -61,17 +61,17 @@ def context_rules() -> dict:
             keys = keys_of(r["phrase"])
             if keys:
                 rows.append((keys, r["category"], r["direction"], int(r["max_scope"] or 0)))
-    return _trie_from(rows)
+    return phrase_trie(rows)
 
 
 @lru_cache(maxsize=1)
 def subject_cues() -> dict:
     rows = load_tsv(resource_path("subject_cues.tsv"), ("phrase", "subject", "strength"),
                     allowed={"subject": SUBJECTS, "strength": {"strong", "weak"}})
-    return _trie_from([(keys_of(r["phrase"]), r["subject"], r["strength"]) for r in rows if keys_of(r["phrase"])])
+    return phrase_trie([(keys_of(r["phrase"]), r["subject"], r["strength"]) for r in rows if keys_of(r["phrase"])])
 
 
-def _scan(trie: dict, keys: list[str]) -> list[tuple[int, int, tuple[str, str]]]:
+def scan_phrases(trie: dict, keys: list[str]) -> list[tuple[int, int, tuple]]:
     """Longest non-overlapping phrase matches of a trie over token keys."""
     out = []
     i, n = 0, len(keys)
@@ -95,7 +95,7 @@ def _scan(trie: dict, keys: list[str]) -> list[tuple[int, int, tuple[str, str]]]
 
 
 def find_triggers(keys: list[str]) -> list[Trigger]:
-    return [Trigger(i, j, cat, direction, scope) for i, j, (cat, direction, scope) in _scan(context_rules(), keys)]
+    return [Trigger(i, j, cat, direction, scope) for i, j, (cat, direction, scope) in scan_phrases(context_rules(), keys)]
 
 
 def attributes_for(first: int, last: int, triggers: list[Trigger]) -> Attributes:
@@ -140,7 +140,7 @@ FAMILY_LEAD = 4  # a family noun within the first tokens of a sentence makes the
 
 
 def _cues(keys: list[str]) -> list[tuple[int, int, str, str]]:
-    return [(i, j, subject, strength) for i, j, (subject, strength) in _scan(subject_cues(), keys)]
+    return [(i, j, subject, strength) for i, j, (subject, strength) in scan_phrases(subject_cues(), keys)]
 
 
 def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previous: str | None = None) -> str:

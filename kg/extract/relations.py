@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from kg.extract.concepts import Tokens
-from kg.extract.context import _scan, _trie_from
+from kg.extract.context import phrase_trie, scan_phrases
 from kg.extract.lexicon import keys_of
 from kg.extract.normalize import normalize_for_matching, parse_number
 from kg.model import Concept, Evidence, Mention, Observation, Sentence
@@ -23,8 +23,8 @@ LAB_SCOPE = 8  # tokens after a lab test name in which its value is read
 @lru_cache(maxsize=1)
 def relation_cues() -> dict:
     rows = load_tsv(resource_path("relation_cues.tsv"), ("phrase", "relation", "value", "language"), min_columns=2,
-                    allowed={"relation": {"indication", "outcome", "site_link", "imaging_result"}})
-    return _trie_from([(keys_of(r["phrase"]), r["relation"], r["value"]) for r in rows if keys_of(r["phrase"])])
+                    allowed={"relation": {"indication", "outcome", "imaging_result"}})
+    return phrase_trie([(keys_of(r["phrase"]), r["relation"], r["value"]) for r in rows if keys_of(r["phrase"])])
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +63,7 @@ def observations(report: str, tokens: Tokens, sentences: Sequence[Sentence], men
         patient = [m for m in ms if m.subject == "patient"]
         keys = [k for s, e, k in tokens.spans[tokens.index_at(sentence.start):tokens.index_at(sentence.end)]]
         first_tok = tokens.index_at(sentence.start)
-        cues = [(i + first_tok, j + first_tok, rel) for i, j, rel in _scan(relation_cues(), keys)]
+        cues = [(i + first_tok, j + first_tok, rel) for i, j, rel in scan_phrases(relation_cues(), keys)]
         modalities = [m for m in patient if m.type == "Modality" and not m.negated]
         for m in patient:
             ev = evidence_for(report, sentence, m.start, m.end)
@@ -76,13 +76,13 @@ def observations(report: str, tokens: Tokens, sentences: Sequence[Sentence], men
                 out.append(Observation(kind="Treatment", concept=m.concept, evidence=ev, negated=m.negated,
                                        temporality=temporality, uncertain=m.uncertain,
                                        indication=_indication(m, ms, cues, tokens),
-                                       outcome=_outcome(cues, sentences, si, tokens)))
+                                       outcome=_outcome(cues)))
             elif m.type == "Procedure":
                 out.append(Observation(kind="Procedure", concept=m.concept, evidence=ev, negated=m.negated,
                                        temporality=temporality, uncertain=m.uncertain,
                                        body_sites=_sites_after(m, ms, tokens),
                                        indication=_indication(m, ms, cues, tokens),
-                                       outcome=_outcome(cues, sentences, si, tokens)))
+                                       outcome=_outcome(cues)))
             elif m.type == "LabTest":
                 next_lab = min((x.start for x in ms if x.start >= m.end and x.type == "LabTest"), default=sentence.end)
                 value, unit, vend = (None, "", m.end) if m.negated else _lab_value(m, sentence, tokens, next_lab)
@@ -168,7 +168,8 @@ def _indication(m: Mention, ms: Sequence[Mention], cues, tokens: Tokens) -> Conc
     return None
 
 
-def _outcome(cues, sentences: Sequence[Sentence], si: int, tokens: Tokens) -> str:
+def _outcome(cues) -> str:
+    """The normalised outcome named by an outcome cue of the sentence ("improved", "no improvement"...)."""
     for i, j, (rel, value) in cues:
         if rel == "outcome":
             return value
