@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, count, repeat
@@ -24,7 +25,7 @@ from kg.extract.normalize import normalize_for_matching, token_spans
 from kg.model import Concept
 from kg.resources import load_tsv, ontology_path, resource_path
 
-INDEX_VERSION = "11"
+INDEX_VERSION = "13"
 CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
 PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
@@ -77,7 +78,7 @@ def relational_adjectives() -> frozenset[str]:
 
 
 SKIPPED_REASONS = frozenset({"severity", "laterality", "sample", "likeness"})
-MODIFIER_REASONS = SKIPPED_REASONS | {"generic", "prefix"}
+MODIFIER_REASONS = SKIPPED_REASONS | {"generic", "prefix", "direction", "quantity", "period"}
 
 
 def term_modifiers(reason: str) -> tuple[str, ...]:
@@ -130,7 +131,9 @@ def _stem(token: str) -> str:
 def _plural(token: str) -> str:
     global _SPELLING
     if not _LATIN.match(token):
-        return token
+        token = _fold_accents(token)
+        if not _LATIN.match(token):
+            return token
     if _SPELLING is None:
         _SPELLING = _spelling_rules()
     for old, new in _SPELLING:
@@ -150,6 +153,15 @@ def _plural(token: str) -> str:
     if n > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is", "as", "os", "ys")):
         return token[:-1]
     return token
+
+
+def _fold_accents(token: str) -> str:
+    """A Latin word without its diacritics ("café" -> "cafe", "sjögren" -> "sjogren"); any other token unchanged
+    (a Persian word keeps its marks)."""
+    if token.isascii():
+        return token
+    folded = "".join(ch for ch in unicodedata.normalize("NFD", token) if not unicodedata.combining(ch))
+    return folded if _LATIN.match(folded) else token
 
 
 def keys_of(text: str) -> tuple[str, ...]:
@@ -487,14 +499,20 @@ def build(version: str = "") -> Lexicon:
 
 
 def _derivation_rules() -> list[tuple[str, str, str]]:
+    """(noun, adjective, scope) rows of derivations.tsv, longest noun first; "phrase" rows hold whole words, as
+    token keys."""
     rows = load_tsv(resource_path("derivations.tsv"), ("noun_suffix", "adjective_suffix", "scope"),
-                    allowed={"scope": {"single", "both"}})
-    return sorted(((r["noun_suffix"], r["adjective_suffix"], r["scope"]) for r in rows), key=lambda r: -len(r[0]))
+                    allowed={"scope": {"single", "both", "phrase"}})
+    out = []
+    for r in rows:
+        noun, adj, scope = r["noun_suffix"], r["adjective_suffix"], r["scope"]
+        out.append((stem(noun), stem(adj), scope) if scope == "phrase" else (noun, adj, scope))
+    return sorted(out, key=lambda r: -len(r[0]))
 
 
 def _adjective(word: str, rules: list[tuple[str, str, str]], single: bool) -> str:
     for noun, adj, scope in rules:
-        if word.endswith(noun) and len(word) > len(noun) and (single or scope == "both"):
+        if scope != "phrase" and word.endswith(noun) and len(word) > len(noun) and (single or scope == "both"):
             return word[:-len(noun)] + adj
     return ""
 
@@ -526,12 +544,18 @@ def _add_variants(b: _Builder) -> None:
       manifestations", "neurological signs";
     * "abnormal <X> shape" for "abnormal <X> morphology";
     * a word with a bound prefix also as two words (reason prefix): "pre-auricular pit", "hypo-pigmentation";
+    * lab terms without their sample word, with another quantity word and in the "<direction> <quantity> of
+      <analyte>" order (``_lab_forms``); "<finding> in/during the neonatal period" for "Neonatal <finding>";
     * the noun form of an adjective term ("dysplastic patella" -> "patella dysplasia", "dysplasia of the
-      patella"; derivations.tsv read backwards).
+      patella"; "bridged sella turcica" -> "bridging of the sella turcica"; derivations.tsv read backwards).
     """
     generic = tuple(stem(w) for w in term_modifiers("generic"))
     prefixes = sorted(term_modifiers("prefix"), key=len, reverse=True)
-    rules = [(noun, adj) for noun, adj, scope in _derivation_rules() if scope == "both"]
+    rules = [(noun, adj, scope == "phrase") for noun, adj, scope in _derivation_rules() if scope != "single"]
+    sample = frozenset(stem(w) for w in term_modifiers("sample"))
+    direction = frozenset(stem(w) for w in term_modifiers("direction"))
+    quantity = tuple(stem(w) for w in term_modifiers("quantity"))
+    period = frozenset(stem(w) for w in term_modifiers("period"))
     new: dict[tuple[str, ...], set[str]] = {}
 
     def put(keys: tuple[str, ...], hpo: list[str]) -> None:
@@ -556,15 +580,42 @@ def _add_variants(b: _Builder) -> None:
                     put(keys[:i] + (p, stem(k[len(p):])) + keys[i + 1:], hpo)
                     break
         if 2 <= len(keys) <= 3 and "of" not in keys:
-            for noun, adj in rules:
-                if keys[0].endswith(adj) and len(keys[0]) > len(adj):
-                    stemmed = keys[0][:-len(adj)] + noun
+            for noun, adj, whole in rules:
+                if keys[0] == adj if whole else keys[0].endswith(adj) and len(keys[0]) > len(adj):
+                    stemmed = noun if whole else keys[0][:-len(adj)] + noun
                     put(keys[1:] + (stemmed,), hpo)
                     put((stemmed, "of") + keys[1:], hpo)
-                    break
+                    if not whole:
+                        break
+        for form in _lab_forms(keys, sample, direction, quantity):
+            put(form, hpo)
+        if 2 <= len(keys) <= 4 and keys[0] in period:
+            for preposition in ("in", "during"):
+                put(keys[1:] + (preposition, keys[0], "period"), hpo)
     for keys in sorted(new):
         for curie in sorted(new[keys]):
             b._put(keys, curie, SECONDARY, "", weak=True)
+
+
+def _lab_forms(keys: tuple[str, ...], sample: frozenset[str], direction: frozenset[str],
+               quantity: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """Other wordings of a lab term "<direction> [sample] <analyte> [quantity]": with each quantity word, without
+    the sample word, and in the "<direction> <quantity> of <analyte>" order ("Elevated circulating alkaline
+    phosphatase concentration" -> "elevated alkaline phosphatase level", "increased levels of alkaline
+    phosphatase"). Always with a quantity word: "increased copper content of the liver" is not "Increased
+    circulating copper"."""
+    if len(keys) < 2 or keys[0] not in direction or "of" in keys or len(keys) > 6:
+        return []
+    analyte = tuple(k for k in keys[1:] if k not in sample)
+    if analyte and analyte[-1] in quantity:
+        analyte = analyte[:-1]
+    if not analyte:
+        return []
+    out = []
+    for q in quantity:
+        out.append((keys[0],) + analyte + (q,))
+        out.append((keys[0], q, "of") + analyte)
+    return [f for f in out if f != keys]
 
 
 def _add_curated(b: _Builder) -> None:

@@ -99,3 +99,38 @@ def test_match_starts_skip_words_that_begin_no_term(pipeline):
     assert {3, 6} <= set(positions)
     assert 0 not in positions and nodes[0] is None
     assert all(nodes[i] is not None for i in positions)
+
+
+def test_accents_and_more_british_spellings_share_keys():
+    assert keys_of("café-au-lait spots") == keys_of("cafe au lait spot")
+    assert keys_of("amenorrhoea") == keys_of("amenorrhea")
+    assert keys_of("paraesthesiae") == keys_of("paresthesia")
+    assert keys_of("left ventricular dilation") == keys_of("left ventricular dilatation")
+    assert stem("acrochordons") == stem("acrochorda")
+
+
+def test_noun_forms_of_participle_terms(pipeline):
+    lex = pipeline.lexicon
+    assert [c.curie for c in lex.lookup("bridging of sella turcica")] == ["HP:0005449"]
+    assert [c.curie for c in lex.lookup("duplication of the collecting system")] == ["HP:0000081"]
+    assert [c.curie for c in lex.lookup("limitation of elbow extension")] == ["HP:0001377"]
+    assert lex.lookup("impaired visual") == []
+
+
+def test_lab_terms_in_the_level_of_order(pipeline):
+    lex = pipeline.lexicon
+    assert [c.curie for c in lex.lookup("increased levels of alkaline phosphatase")] == ["HP:0003155"]
+    assert [c.curie for c in lex.lookup("elevated creatine kinase level")] == ["HP:0003236"]
+    assert "HP:0032254" not in [c.curie for c in lex.lookup("increased copper")]
+
+
+def test_neonatal_terms_with_the_period_after_the_finding(pipeline):
+    lex = pipeline.lexicon
+    assert [c.curie for c in lex.lookup("hyperbilirubinemia in the neonatal period")] == ["HP:0003265"]
+
+
+def test_everyday_verbs_are_not_behaviour_terms(pipeline):
+    lex = pipeline.lexicon
+    assert lex.lookup("collecting") == []
+    assert lex.lookup("jumping") == []
+    assert [c.curie for c in lex.lookup("hoarding")] == ["HP:0030212"]
