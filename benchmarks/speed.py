@@ -7,8 +7,9 @@ Usage: python benchmarks/speed.py [--seconds S] [--no-cold] [--no-stages] [--eva
   tables, then the corpus repeated for at least ``--seconds`` (default 3); the best of three such runs is kept,
   because the machine is shared and a run can only be slowed down, never sped up, by other jobs.
 * Stages: the pipeline's stage functions are wrapped with timers for one extra pass (``annotate`` is unchanged;
-  the wrappers add a little time of their own). Times are exclusive: ``sections`` does not include the language
-  detection it calls, which is its own row. "other" is what ``annotate`` spends outside the listed stages.
+  the wrappers add a little time of their own). Times are exclusive: a stage does not include the stages it
+  calls (language detection, when a version of the pipeline runs it, is its own row). "other" is what
+  ``annotate`` spends outside the listed stages, the timers' own overhead included.
 * Cold start: wall time of the ``kg annotate`` subprocess on a two-sentence file, best of 3 (the lexicon index
   must be built already: run the quality benchmark or ``kg annotate`` once).
 """
@@ -46,7 +47,8 @@ STAGES = (
     (pipeline_module, "recognize", "recognize"),
     (context, "find_triggers", "context"),
     (context, "sentence_subject", "context"),
-    (context, "attributes_for", "context"),
+    (context, "scan_phrases", "context"),
+    (getattr(context, "Scopes", None), "attributes", "context"),
     (pipeline_module, "_patient", "demographics"),
 )
 

@@ -21,6 +21,9 @@ _LIST = re.compile(rf"^\s*{_ITEM}(?:\s*[,;]\s*{_ITEM})*\s*$")
 _BRACKET = re.compile(r"\[([^\[\]\n]{1,80})\]|\(([^()\n]{1,80})\)|<sup>(.{1,80}?)</sup>")
 # One superscript digit, then the rest: a pattern that opens with a character set lets the engine skip ahead.
 _SUP_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*(?:\s?[,⁻\-]\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
+# A bracket marker is a "[" or "(" with a digit first (``_LIST``) or a <sup> tag (tested apart: a pattern without
+# alternation lets the engine skip to "[" and "("). A region with neither has no bracket marker: no scan.
+_MAYBE_BRACKET = re.compile(r"[\[(]\s*\d")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w./]*)\.?\s*$")
 _PAGES_AFTER = re.compile(r"\s*:\s*[a-z]?\d")
 MAX_RANGE = 50
@@ -80,7 +83,10 @@ def find_markers(
     norm = normalize_for_matching(text) if normalized is None else normalized
     labels, units = _blockers()
     found: list[CitationMarker] = []
-    for m in _BRACKET.finditer(norm, start, end):
+    maybe = (norm.find("<", start, end) >= 0 and norm.find("<sup>", start, end) >= 0) \
+        or _MAYBE_BRACKET.search(norm, start, end)
+    brackets = _BRACKET.finditer(norm, start, end) if maybe else ()
+    for m in brackets:
         content = next(g for g in m.groups() if g is not None)
         is_sup = m.group(3) is not None
         if is_sup:
@@ -98,7 +104,8 @@ def find_markers(
         if is_sup and (_at_line_start(text, m.start()) or before in units or norm[m.start() - 1: m.start()].isdigit()):
             continue
         found.append(CitationMarker(m.start(), m.end(), text[m.start():m.end()], numbers))
-    for m in _SUP_RUN.finditer(text, start, end):
+    superscripts = () if text.isascii() else _SUP_RUN.finditer(text, start, end)
+    for m in superscripts:
         prev = text[m.start() - 1: m.start()]
         if prev.isdigit() or _at_line_start(text, m.start()) or _word_before(norm, m.start()) in units:
             continue

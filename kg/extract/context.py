@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from kg.extract.lexicon import keys_of
 from kg.errors import ResourceError
@@ -20,8 +21,9 @@ MAX_SCOPE = 12  # tokens a trigger reaches: lists such as "no history of A, B, C
 SUBJECTS = {"patient", "literature", "family", "other"}
 
 
-@dataclass(frozen=True)
-class Trigger:
+class Trigger(NamedTuple):
+    """A trigger phrase found in a sentence (a named tuple: immutable and cheap to create)."""
+
     first: int  # token index
     last: int  # exclusive
     category: str
@@ -72,25 +74,29 @@ def subject_cues() -> dict:
 
 
 def scan_phrases(trie: dict, keys: list[str]) -> list[tuple[int, int, tuple]]:
-    """Longest non-overlapping phrase matches of a trie over token keys."""
+    """Longest non-overlapping phrase matches of a trie over token keys, left to right. Only the tokens that
+    begin a phrase (keys of the trie's root) are walked from."""
+    if trie.keys().isdisjoint(keys):
+        return []
     out = []
-    i, n = 0, len(keys)
-    while i < n:
-        node = trie.get(keys[i])
-        best = None
-        j = i
-        while node is not None:
-            if "" in node:
-                best = (i, j + 1, node[""])
-            j += 1
-            if j >= n:
-                break
+    n = len(keys)
+    after = 0
+    for i in [i for i, k in enumerate(keys) if k in trie]:
+        if i < after:
+            continue
+        node = trie[keys[i]]
+        values = node.get("")
+        end = j = i + 1
+        while j < n:
             node = node.get(keys[j])
-        if best:
-            out.append(best)
-            i = best[1]
-        else:
-            i += 1
+            if node is None:
+                break
+            j += 1
+            if "" in node:
+                values, end = node[""], j
+        if values is not None:
+            out.append((i, end, values))
+            after = end
     return out
 
 
@@ -104,30 +110,63 @@ def attributes_for(first: int, last: int, triggers: list[Trigger]) -> Attributes
     A trigger reaches at most MAX_SCOPE tokens and stops at a terminator; a backward trigger also stops at another
     trigger of its own category (in "… calcification and no neurological signs, surgery was not done", the final
     negation belongs to what follows "no", not to the calcification before it)."""
-    terminators = [t for t in triggers if t.direction == "TERMINATE"]
-    confirmed = any(t.category == "CONFIRMATION" for t in triggers)
-    flags = {c: False for c in CATEGORIES}
-    for t in triggers:
-        if t.direction in ("TERMINATE", "PSEUDO") or t.category == "CONFIRMATION":
-            continue
-        if t.first < last and first < t.last:
-            continue
-        if t.last <= first and t.direction in ("FORWARD", "BIDIRECTIONAL"):
-            lo, hi = t.last, first
-        elif t.first >= last and t.direction in ("BACKWARD", "BIDIRECTIONAL"):
-            lo, hi = last, t.first
-        else:
-            continue
-        if hi - lo > (t.max_scope or MAX_SCOPE):
-            continue
-        if any(lo <= x.first and x.last <= hi for x in terminators):
-            continue
-        if t.direction == "BACKWARD" and any(x is not t and x.category == t.category and lo <= x.first and x.last <= hi
-                                             for x in triggers):
-            continue
-        flags[t.category] = True
-    return Attributes(negated=flags["NEGATED_EXISTENCE"], uncertain=flags["POSSIBLE_EXISTENCE"] and not confirmed,
-                      historical=flags["HISTORICAL"], hypothetical=flags["HYPOTHETICAL"], family=flags["FAMILY"])
+    return Scopes(triggers).attributes(first, last)
+
+
+_ATTRIBUTES: dict[tuple[bool, ...], Attributes] = {}
+
+
+class Scopes:
+    """``attributes_for`` over one sentence's triggers, the per-sentence work (terminators, confirmation, the
+    triggers that set a flag) done once for all the spans of the sentence. Triggers are read as plain tuples
+    (first, last, category, direction, max_scope), the fields of Trigger in order."""
+
+    __slots__ = ("triggers", "terminators", "confirmed", "active")
+
+    def __init__(self, triggers: list[tuple]):
+        self.triggers = triggers
+        self.terminators = [(t[0], t[1]) for t in triggers if t[3] == "TERMINATE"]
+        self.confirmed = any(t[2] == "CONFIRMATION" for t in triggers)
+        self.active = [t for t in triggers if t[3] != "TERMINATE" and t[3] != "PSEUDO" and t[2] != "CONFIRMATION"]
+
+    @classmethod
+    def of_keys(cls, keys: list[str]) -> "Scopes":
+        """The scopes of the triggers in a sentence's token keys (``find_triggers`` without building Triggers)."""
+        return cls([(i, j, *values) for i, j, values in scan_phrases(context_rules(), keys)])
+
+    def attributes(self, first: int, last: int) -> Attributes:
+        if not self.active:
+            return _NONE
+        flags: set[str] = set()
+        for t in self.active:
+            t_first, t_last, category, direction, max_scope = t
+            if category in flags or (t_first < last and first < t_last):
+                continue
+            if t_last <= first and (direction == "FORWARD" or direction == "BIDIRECTIONAL"):
+                lo, hi = t_last, first
+            elif t_first >= last and (direction == "BACKWARD" or direction == "BIDIRECTIONAL"):
+                lo, hi = last, t_first
+            else:
+                continue
+            if hi - lo > (max_scope or MAX_SCOPE):
+                continue
+            if self.terminators and any(lo <= a and b <= hi for a, b in self.terminators):
+                continue
+            if direction == "BACKWARD" and any(x is not t and x[2] == category and lo <= x[0] and x[1] <= hi
+                                               for x in self.triggers):
+                continue
+            flags.add(category)
+        if not flags:
+            return _NONE
+        key = ("NEGATED_EXISTENCE" in flags, "POSSIBLE_EXISTENCE" in flags and not self.confirmed,
+               "HISTORICAL" in flags, "HYPOTHETICAL" in flags, "FAMILY" in flags)
+        found = _ATTRIBUTES.get(key)
+        if found is None:
+            found = _ATTRIBUTES[key] = Attributes(*key)
+        return found
+
+
+_NONE = Attributes()
 
 
 # Default subject of a sentence by section kind, when no strong cue decides.

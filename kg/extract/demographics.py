@@ -10,7 +10,7 @@ callers pass the case and abstract spans, where the first cue is the patient's).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Optional, Sequence
@@ -129,6 +129,8 @@ class _AgePattern:
     language: str
     at_number: bool  # opens with _NUM_AT_START: can only match where _DIGIT_AT_START does
     needs: frozenset[str]  # non-empty: matches only text holding one of these non-ASCII characters
+    substrings: tuple[str, ...] = ()  # non-empty: a match holds one of these strings
+    words: tuple[frozenset[str], ...] = ()  # a match holds a whole word (letter/digit run) of each of these sets
 
 
 @dataclass(frozen=True)
@@ -137,9 +139,12 @@ class _Patterns:
     units: dict[str, float]
     words: dict[str, Optional[float]]
     sex_words: dict[str, tuple[str, str, str]]  # normalised phrase -> (sex, cue, language)
-    sex: re.Pattern
     titles: re.Pattern
     titles_map: dict[str, str]
+    sex_literals: dict[str, re.Pattern] = field(default_factory=dict)  # cue word -> pattern of that word alone
+    cue_words: frozenset[str] = frozenset()  # the sex words and the words the age patterns need
+    cue_letters: frozenset[str] = frozenset()  # the non-ASCII characters of the cue words
+    number_lead: Optional[re.Pattern] = None  # a number and the first letter of what any number-led pattern wants next
 
 
 @lru_cache(maxsize=1)
@@ -178,24 +183,33 @@ def _patterns() -> _Patterns:
 
     age = [
         _AgePattern(re.compile(rf"{_NUM_AT_START}\s*-?\s*({en_unit})\.?\s*-?\s*old{_E}"), "number", "en", True,
-                    needs(en_units)),
-        _AgePattern(re.compile(rf"{_NUM_AT_START}\s*-?\s*(y/o|y\.o\.|yo){_E}"), "number", "en", True, frozenset()),
+                    needs(en_units), ("old",)),
+        _AgePattern(re.compile(rf"{_NUM_AT_START}\s*-?\s*(y/o|y\.o\.|yo){_E}"), "number", "en", True, frozenset(),
+                    ("yo", "y/o", "y.o.")),
         _AgePattern(re.compile(rf"{_NUM_AT_START}\s*-?\s*({en_unit})\s+of\s+age{_E}"), "number", "en", True,
-                    needs(en_units)),
+                    needs(en_units), (), (frozenset({"age"}), frozenset({"of"}))),
         _AgePattern(re.compile(rf"{_start('a')}ged?\s+(?:of\s+)?{_NUM}(?:\s*-?\s*({en_unit}))?{_E}(?!\s*-)"),
-                    "number", "en", False, frozenset()),
+                    "number", "en", False, frozenset(), (), (frozenset({"age", "aged"}),)),
         _AgePattern(re.compile(rf"{_NUM_AT_START}\s*-?\s*({fa_adj}){_E}"), "number", "fa", True, needs(fa_adjs)),
         _AgePattern(re.compile(rf"{_NUM_AT_START}\s*-?\s*({fa_ord}){_E}"), "number", "fa", True, needs(fa_ords)),
-        _AgePattern(re.compile(rf"{_start('س')}ن\s+{_NUM}\s*({fa_unit})?{_E}"), "number", "fa", False, needs(["سن"])),
+        _AgePattern(re.compile(rf"{_start('س')}ن\s+{_NUM}\s*({fa_unit})?{_E}"), "number", "fa", False, needs(["سن"]),
+                    (), (frozenset({"سن"}),)),
     ]
     if words:
-        age.append(_AgePattern(re.compile(rf"({_alternation(words)}){_E}"), "word", "en", False, needs(words)))
+        age.append(_AgePattern(re.compile(rf"({_alternation(words)}){_E}"), "word", "en", False, needs(words), (),
+                               (frozenset(words),)))
     if decades:
         age.append(_AgePattern(re.compile(rf"{_start('i')}n\s+(?:his|her|their)\s+(?:(?:early|mid|late)\s*-?\s*)?"
-                                          rf"({_alternation(decades, None)}|\d0'?s){_E}"), "decade", "en", False, frozenset()))
-    sex = re.compile(rf"({_alternation(sex_words)}){_E}")
+                                          rf"({_alternation(decades, None)}|\d0'?s){_E}"), "decade", "en", False, frozenset(),
+                               (), (frozenset({"in"}), frozenset({"his", "her", "their"}))))
     titles = re.compile("(" + _alternation(titles_map, r"[\w.]") + r")\.?(?=\s+[A-Z])")
-    return _Patterns(tuple(age), units, words, sex_words, sex, titles, titles_map)
+    literals = {w: re.compile(rf"{re.escape(w)}(?<!{_NOT_AFTER}{re.escape(w)}){_E}") for w in sex_words}
+    cue_words = frozenset(sex_words).union(*(group for a in age for group in a.words))
+    cue_letters = frozenset(ch for w in cue_words for ch in w if not ch.isascii())
+    leads = sorted({w[0] for w in (*en_units, "y", *fa_adjs, *fa_ords)})
+    number_lead = re.compile(r"\d+(?:[./]\d+)?\s*-?\s*[" + "".join(re.escape(ch) for ch in leads) + "]")
+    return _Patterns(tuple(age), units, words, sex_words, titles, titles_map, literals, cue_words, cue_letters,
+                     number_lead)
 
 
 def _age_value(m: re.Match, cue: str, p: _Patterns) -> Optional[float]:
@@ -226,45 +240,114 @@ def _matches_at(pattern: re.Pattern, text: str, starts: list[int]) -> list[re.Ma
     return out
 
 
-def find_demographics(text: str, start: int = 0, end: int | None = None) -> tuple[DemographicMention, ...]:
-    """Age and sex mentions in ``text[start:end]``, in text order, with offsets into ``text``.
+_ASCII_SEPARATORS = bytes(b if chr(b).isalnum() else 32 for b in range(128)) + bytes(range(128, 256))
+_WORD_RUN = re.compile(r"[^\W_]+")
+
+
+def _words(norm: str, present: set[str] | tuple, cue_letters: frozenset[str]) -> list[str]:
+    """The letter/digit runs of a text (``[^\\W_]+``) that a cue word can be: what a cue pattern that starts and
+    ends a word matches whole. When the text (``present``: its non-ASCII characters) holds no non-ASCII letter of a
+    cue word, those are the ASCII runs of its ASCII copy (non-ASCII characters as separators; every ASCII cue
+    word that is a run of the text is one of them), split in C."""
+    if norm.isascii():
+        return norm.encode("ascii").translate(_ASCII_SEPARATORS).decode("ascii").split()
+    if cue_letters.isdisjoint(present):
+        return norm.encode("ascii", "replace").translate(_ASCII_SEPARATORS).decode("ascii").split()
+    return _WORD_RUN.findall(norm)
+
+
+_CLASSES = bytes(48 if chr(b).isdigit() else 97 if chr(b).isalpha() else 32 for b in range(128)) + bytes(128)
+_SPACE_DIGIT = re.compile(rb" 0")
+
+
+def _digit_starts(norm: str, present: set[str] | tuple) -> list[int]:
+    """Where ``_DIGIT_AT_START`` matches (a decimal digit that no letter or digit precedes). The ASCII copy of the
+    text (a non-ASCII character as "?") is mapped to character classes in one C pass (letter "a", digit "0", other
+    " "), where a digit starting a word is the literal " 0" the engine skips to; where a non-ASCII character stands
+    before the digit, that character decides. A text with non-ASCII decimal digits is searched with the pattern."""
+    if any(ch.isdecimal() for ch in present):
+        return [m.start() for m in _DIGIT_AT_START.finditer(norm)]
+    classes = norm.encode("ascii", "replace").translate(_CLASSES)
+    out = [m.start() + 1 for m in _SPACE_DIGIT.finditer(classes)]
+    if present:
+        out = [i for i in out if norm[i - 1].isascii() or not norm[i - 1].isalnum()]
+    if classes[:1] == b"0":
+        out.insert(0, 0)
+    return out
+
+
+def _holds_each(words: set[str], groups: tuple[frozenset[str], ...]) -> bool:
+    for group in groups:
+        if group.isdisjoint(words):
+            return False
+    return True
+
+
+def _holds_one(text: str, strings: tuple[str, ...]) -> bool:
+    for x in strings:
+        if x in text:
+            return True
+    return False
+
+
+def find_demographics(text: str, start: int = 0, end: int | None = None,
+                      normalized: str | None = None) -> tuple[DemographicMention, ...]:
+    """Age and sex mentions in ``text[start:end]``, in text order, with offsets into ``text``; ``normalized``:
+    ``normalize_for_matching(text)`` when the caller has it (one pass per document instead of one per call).
 
     Overlapping age matches keep the longest; a sex word inside an age span ("newborn boy" keeps both) is kept.
+    A pattern is run only when the text holds what any match of it needs (a whole word such as "aged", a literal
+    such as "old", a non-ASCII letter), which C-level set and substring tests tell. A sex cue is a whole word, so
+    the sex cues are the matches of the patterns of the single cue words the text holds (each opens with its
+    word: the engine jumps from one occurrence to the next), the same spans one alternation of all cue words
+    finds.
     """
     end = len(text) if end is None else end
     region = text[start:end]
-    norm = normalize_for_matching(region)
+    norm = normalize_for_matching(region) if normalized is None else normalized[start:end]
     p = _patterns()
-    present = non_ascii_chars(norm)
+    present = non_ascii_chars(norm) if not norm.isascii() else ()
+    words = p.cue_words.intersection(_words(norm, present, p.cue_letters))
     digits: list[int] | None = None
     ages: list[DemographicMention] = []
     for age in p.age:
         if age.needs and age.needs.isdisjoint(present):
             continue
+        if age.words and not _holds_each(words, age.words):
+            continue
+        if age.substrings and not _holds_one(norm, age.substrings):
+            continue
         if age.at_number:
-            if digits is None:
-                digits = [m.start() for m in _DIGIT_AT_START.finditer(norm)]
+            if digits is None:  # where a number starts a word and a unit may follow: one match each
+                lead = p.number_lead.match
+                digits = [pos for pos in _digit_starts(norm, present) if lead(norm, pos)]
             matches = _matches_at(age.pattern, norm, digits)
         else:
             matches = age.pattern.finditer(norm)
         for m in matches:
             ages.append(DemographicMention(start + m.start(), start + m.end(), region[m.start():m.end()], "Age",
                                            _age_value(m, age.cue, p), age.cue, age.language))
-    ages.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    if len(ages) > 1:
+        ages.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[DemographicMention] = []
     for mention in ages:
         if kept and mention.start < kept[-1].end:
             continue
         kept.append(mention)
     found = list(kept)
-    for m in p.sex.finditer(norm):
-        sex, cue, language = p.sex_words[m.group(1)]
+    sexes = [m for word in sorted(p.sex_literals.keys() & words) for m in p.sex_literals[word].finditer(norm)] \
+        if words else []
+    if len(sexes) > 1:
+        sexes.sort(key=lambda m: m.start())
+    for m in sexes:
+        sex, cue, language = p.sex_words[m.group()]
         found.append(DemographicMention(start + m.start(), start + m.end(), region[m.start():m.end()], "Sex",
                                         sex, cue, language))
     for m in p.titles.finditer(region):
         found.append(DemographicMention(start + m.start(1), start + m.end(1), m.group(1), "Sex",
                                         p.titles_map[m.group(1)], "title", "en"))
-    found = [m for m in found if not (m.cue == "pronoun" and any(a.start <= m.start < a.end for a in kept))]
+    if kept:
+        found = [m for m in found if not (m.cue == "pronoun" and any(a.start <= m.start < a.end for a in kept))]
     found.sort(key=lambda m: (m.start, m.end, m.kind))
     return tuple(found)
 

@@ -57,7 +57,10 @@ _DOI = re.compile(r"\b(10\.[0-9]{4,9}/[^\s\"<>]+)")
 _PMID = re.compile(r"\bPMID[ \t]*:?[ \t]*([0-9]{5,9})\b")
 _PMCID = re.compile(r"\b(PMC[0-9]{4,9})\b")
 
-_MD_TITLE = re.compile(r"^[ \t]{0,3}#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# A Markdown heading line "# Title" (up to three spaces before the "#"). The pattern opens with the "#" and looks
+# back for the line start, so the engine jumps from "#" to "#" instead of trying every position; the match starts
+# at the "#" (``_title`` finds the line start).
+_MD_TITLE = re.compile(r"#(?:(?<=^#)|(?<=^[ \t]#)|(?<=^[ \t]{2}#)|(?<=^[ \t]{3}#))[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _TAGS = re.compile(r"<sup>.*?</sup>|</?[a-zA-Z][^>]{0,40}>")
 _MARKUP = re.compile(r"\\\*|(\*\*|__|(?<!\w)[*_](?=\S))(?P<inner>.+?)\1")
 _AUTHOR_LABEL = re.compile(r"[ \t]*(?:\*\*)?(?:authors?|by)(?:\*\*)?[ \t]*[:：]?(?:\*\*)?[ \t]+(?P<names>\S.*)", re.IGNORECASE)
@@ -109,8 +112,8 @@ def _title_like(line: str) -> bool:
 def _title(text: str, sections: Sequence[Section]) -> tuple[str, Optional[int]]:
     """The title and the offset just after it (where an author list would start)."""
     first_front = next((s for s in sections if s.kind == "front"), None)
-    md = _MD_TITLE.search(text) if "# " in text or "#\t" in text else None
-    if md and (first_front is None or md.start() < first_front.end or not sections):
+    md = _MD_TITLE.search(text) if "#" in text else None  # one-character test: a C memchr
+    if md and (first_front is None or text.rfind("\n", 0, md.start()) + 1 < first_front.end or not sections):
         return _clean(md.group(1)), md.end()
     spans = [(first_front.start, first_front.end)] if first_front else _front_text(text, sections)
     for start, end in spans:

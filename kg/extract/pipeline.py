@@ -48,10 +48,11 @@ class Pipeline:
         sentences = split_sentences(text, [s for s in sections if s.kind != "references"])
         sentences = _with_title(text, metadata.title, sentences)
         references = doc.references or _references(text, sections)
-        markers = _markers(doc, text, sections, references)
-        tokens = Tokens(text)
+        normalized = normalize_for_matching(text)
+        markers = _markers(doc, text, sections, references, normalized)
+        tokens = Tokens(text, normalized)
         mentions = self._mentions(tokens, sentences, markers)
-        patient = _patient(doc.doc_id, text, sentences)
+        patient = _patient(doc.doc_id, text, sentences, normalized)
         observations = relations.observations(doc.doc_id, tokens, sentences, mentions)
         contexts = citations.contexts(doc.doc_id, sentences, markers, mentions)
         main_condition = _main_condition(mentions)
@@ -67,17 +68,22 @@ class Pipeline:
         and sex as one Age and one Sex row (the spans the patient's values were read from).
 
         The same mentions as ``extract(doc).mentions`` (same sections, title, sentences, citation markers and
-        context), without the stages whose output annotate does not show (language, observations, claims)."""
+        context), without the stages whose output annotate does not show (the language of the document, its
+        sections and sentences; observations; claims) and without building Mention objects. The text is
+        normalised once, for the citation markers and the tokens."""
         text = doc.text
-        sections = doc.sections or find_sections(text)
+        sections = doc.sections or find_sections(text, languages=False)
         title = doc.metadata.title or (extract_title(text, sections) if doc.format != "jats" else "")
-        sentences = _with_title(text, title, split_sentences(text, [s for s in sections if s.kind != "references"]))
-        markers = _markers(doc, text, sections)
-        mentions = self._mentions(Tokens(text), sentences, markers)
-        rows = [{"start": m.start, "end": m.end, "text": m.text, "id": m.concept.curie, "label": m.concept.label,
-                 "type": m.concept.type, "negated": m.negated, "subject": m.subject, "section": m.section,
-                 "historical": m.historical, "uncertain": m.uncertain} for m in mentions]
-        patient = _patient(doc.doc_id, text, sentences)
+        sentences = _with_title(text, title, split_sentences(text, [s for s in sections if s.kind != "references"]),
+                                languages=False)
+        normalized = normalize_for_matching(text)
+        markers = _markers(doc, text, sections, normalized=normalized)
+        rows = [{"start": start, "end": end, "text": text[start:end], "id": concept.curie, "label": concept.label,
+                 "type": concept.type, "negated": negated, "subject": subject, "section": section,
+                 "historical": historical, "uncertain": uncertain}
+                for start, end, concept, negated, historical, uncertain, subject, section, _
+                in self._mention_rows(Tokens(text, normalized), sentences, markers)]
+        patient = _patient(doc.doc_id, text, sentences, normalized)
         for kind, value, ev in (("Age", patient.age_years, patient.age_evidence),
                                 ("Sex", patient.sex, patient.sex_evidence)):
             if ev is not None:
@@ -89,39 +95,46 @@ class Pipeline:
 
     # ------------------------------------------------------------------ stages
     def _mentions(self, tokens: Tokens, sentences: Sequence[Sentence], markers) -> list[Mention]:
-        """Recognised concepts of every sentence with their ConText attributes and subject. The subject is the
-        sentence's (``context.sentence_subject``, given the subject of the sentence before it in the same section);
-        a table row takes the subject of its table's caption when that caption names reported cases, and a
-        finding whose row says "No" for every patient is negated."""
-        out: list[Mention] = []
-        token_starts = tokens.starts
+        """The mentions of ``_mention_rows`` as Mention objects (for ``extract``)."""
+        text = tokens.text
+        return [Mention(start=start, end=end, text=text[start:end], concept=concept, negated=negated,
+                        historical=historical, uncertain=uncertain, subject=subject, section=section, sentence=si)
+                for start, end, concept, negated, historical, uncertain, subject, section, si
+                in self._mention_rows(tokens, sentences, markers)]
+
+    def _mention_rows(self, tokens: Tokens, sentences: Sequence[Sentence], markers) -> list[tuple]:
+        """Recognised concepts of every sentence with their ConText attributes and subject, as tuples
+        ``(start, end, concept, negated, historical, uncertain, subject, section, sentence index)`` (``annotate``
+        turns them into rows without building a Mention each). The subject is the sentence's
+        (``context.sentence_subject``, given the subject of the sentence before it in the same section); a table
+        row takes the subject of its table's caption when that caption names reported cases, and a finding whose
+        row says "No" for every patient is negated. Triggers and subjects are read only for sentences with a
+        match."""
+        out: list[tuple] = []
+        token_starts, token_ends, token_keys = tokens.starts, tokens.ends, tokens.keys
         marker_starts = sorted(m.start for m in markers)
         subjects: dict[int, str] = {}
         captions: dict[tuple[int, int], str | None] = {}
         rows: dict[int, str] = {}  # table row start -> subject of the row
         text = tokens.text
+        lexicon = self.lexicon
+        pronouns, background = context.PRONOUNS, context.BACKGROUND
 
-        def keys_of_sentence(s: Sentence) -> tuple[int, list[str]]:
-            first = bisect_left(token_starts, s.start)  # tokens.index_at, without a Python loop
-            last = bisect_left(token_starts, s.end)
-            return first, tokens.keys[first:last]
-
-        def subject_of(si: int, keys: list[str] | None = None, previous: bool = True) -> str:
+        def subject_of(si: int, first: int, keys: list[str], previous: bool = True) -> str:
             if si in subjects:
                 return subjects[si]
             s = sentences[si]
-            first = bisect_left(token_starts, s.start)
-            if keys is None:
-                keys = keys_of_sentence(s)[1]
-            if not context.PRONOUNS.isdisjoint(keys):  # "HE" (an abbreviation) is no pronoun
-                keys = [k if k not in context.PRONOUNS or not text[a:b].isupper() else "\x00" for k, a, b
-                        in zip(keys, tokens.starts[first:first + len(keys)], tokens.ends[first:first + len(keys)])]
+            if not pronouns.isdisjoint(keys):  # "HE" (an abbreviation) is no pronoun
+                keys = [k if k not in pronouns or not text[a:b].isupper() else "\x00" for k, a, b
+                        in zip(keys, token_starts[first:first + len(keys)], token_ends[first:first + len(keys)])]
             k = bisect_left(marker_starts, s.start)
             has_marker = k < len(marker_starts) and marker_starts[k] < s.end
             before = None
-            if previous and si > 0 and sentences[si - 1].section == s.section and keys \
-                    and keys[0] in context.PRONOUNS and s.section_kind in context.BACKGROUND:
-                before = subject_of(si - 1, previous=False)  # only read when a pronoun opens a background sentence
+            if previous and si > 0 and keys and keys[0] in pronouns and s.section_kind in background \
+                    and sentences[si - 1].section == s.section:
+                p = sentences[si - 1]  # only read when a pronoun opens a background sentence
+                p_first = bisect_left(token_starts, p.start)
+                before = subject_of(si - 1, p_first, token_keys[p_first:bisect_left(token_starts, p.end)], False)
             subject = context.sentence_subject(keys, s.section_kind, has_marker, before)
             if previous:
                 subjects[si] = subject
@@ -130,15 +143,20 @@ class Pipeline:
         for si, s in enumerate(sentences):
             if s.section_kind in NO_MENTIONS:
                 continue
-            matches: list[Match] = recognize(self.lexicon, tokens, s.start, s.end)
+            matches: list[Match] = recognize(lexicon, tokens, s.start, s.end)
             if not matches:
                 continue
-            first, keys = keys_of_sentence(s)
-            triggers = context.find_triggers(keys)
-            subject = subject_of(si, keys)
+            first = bisect_left(token_starts, s.start)
+            keys = token_keys[first:bisect_left(token_starts, s.end)]
+            scopes = context.Scopes.of_keys(keys)
+            subject = subject_of(si, first, keys)
             table = "\t" in s.text
+            section = s.section
+            if not scopes.active and not table:  # no trigger sets a flag: every match takes the sentence's subject
+                out.extend([(m.start, m.end, m.concept, False, False, False, subject, section, si) for m in matches])
+                continue
             for m in matches:
-                attrs = context.attributes_for(m.first_token - first, m.last_token - first, triggers)
+                attrs = scopes.attributes(m.first_token - first, m.last_token - first)
                 negated, m_subject = attrs.negated, subject
                 if table:
                     row_start = text.rfind("\n", 0, m.start) + 1
@@ -153,17 +171,16 @@ class Pipeline:
                             rows[row_start] = captions[caption] or context.line_subject(row, s.section_kind)
                         m_subject = rows[row_start]
                 mention_subject = "family" if attrs.family else m_subject
-                out.append(Mention(start=m.start, end=m.end, text=tokens.text[m.start:m.end], concept=m.concept,
-                                   negated=negated, historical=attrs.historical,
-                                   uncertain=attrs.uncertain or attrs.hypothetical,
-                                   subject="other" if attrs.hypothetical and mention_subject == "patient" else mention_subject,
-                                   section=s.section, sentence=si))
+                if attrs.hypothetical and mention_subject == "patient":
+                    mention_subject = "other"
+                out.append((m.start, m.end, m.concept, negated, attrs.historical, attrs.uncertain or attrs.hypothetical,
+                            mention_subject, section, si))
         return out
 
 
-def _markers(doc: Document, text: str, sections: Sequence[Section], references=None):
+def _markers(doc: Document, text: str, sections: Sequence[Section], references=None, normalized: str | None = None):
     """In-text citation markers of the body sections (the reader's own when it gave them); the text is
-    normalised once for all sections."""
+    normalised once for all sections (``normalized``: the caller's ``normalize_for_matching(text)``)."""
     if doc.markers:
         return doc.markers
     if references is None:
@@ -171,31 +188,26 @@ def _markers(doc: Document, text: str, sections: Sequence[Section], references=N
     body = [s for s in sections if s.kind not in ("references", "front", "keywords")]
     if not body:
         return ()
-    normalized = normalize_for_matching(text)
+    if normalized is None:
+        normalized = normalize_for_matching(text)
     return tuple(m for s in body for m in citations.find_markers(text, s.start, s.end, max_ref=len(references) or None,
                                                                   normalized=normalized))
 
 
-def _demographics(text: str, sentences: Sequence[Sentence]):
-    """Age and sex cues of the sentences that carry mentions, with their sentence. One scan per run of
-    consecutive sentences of a section (the cues are single words or short phrases that never cross a sentence
-    end); a cue is kept only when it lies inside one sentence."""
-    runs: list[list[Sentence]] = []
-    for s in sentences:
-        if s.section_kind in NO_MENTIONS:
-            continue
-        if runs and runs[-1][-1].index == s.index - 1 and runs[-1][-1].section == s.section \
-                and runs[-1][-1].section_kind == s.section_kind and runs[-1][-1].end <= s.start:
-            runs[-1].append(s)
-        else:
-            runs.append([s])
+def _run_demographics(text: str, run: list[Sentence], normalized: str | None):
+    """Age and sex cues of one run of consecutive sentences of a section, with their sentence: one scan (the cues
+    are single words or short phrases that never cross a sentence end); a cue is kept only when it lies inside
+    one sentence."""
+    found = demographics.find_demographics(text, run[0].start, run[-1].end, normalized)
+    if len(run) == 1:
+        s = run[0]
+        return [(d, s) for d in found if d.end <= s.end]
     out = []
-    for run in runs:
-        starts = [s.start for s in run]
-        for d in demographics.find_demographics(text, run[0].start, run[-1].end):
-            k = bisect_right(starts, d.start) - 1
-            if k >= 0 and d.end <= run[k].end:
-                out.append((d, run[k]))
+    starts = [s.start for s in run]
+    for d in found:
+        k = bisect_right(starts, d.start) - 1
+        if k >= 0 and d.end <= run[k].end:
+            out.append((d, run[k]))
     return out
 
 
@@ -218,26 +230,49 @@ def _references(text: str, sections: Sequence[Section]):
     return tuple(refs)
 
 
-def _with_title(text: str, title: str, sentences: Sequence[Sentence]) -> list[Sentence]:
-    """The report title as a first pseudo-sentence (section "Title"): case report titles name the patient's problem."""
+def _with_title(text: str, title: str, sentences: Sequence[Sentence], languages: bool = True) -> list[Sentence]:
+    """The report title as a first pseudo-sentence (section "Title"): case report titles name the patient's problem.
+    Without ``languages`` its language is left empty (``annotate`` does not show it)."""
     out = list(sentences)
     if title:
         pos = text.find(title)
         if pos >= 0 and not any(s.start <= pos < s.end for s in sentences):
             out.append(Sentence(start=pos, end=pos + len(title), text=title, section="Title", section_kind="title",
-                                language=detect_language(title)))
+                                language=detect_language(title) if languages else ""))
     out.sort(key=lambda s: (s.start, s.end))
     return [s if s.index == i else replace(s, index=i) for i, s in enumerate(out)]
 
 
-def _patient(report: str, text: str, sentences: Sequence[Sentence]) -> Patient:
+def _patient(report: str, text: str, sentences: Sequence[Sentence], normalized: str | None = None) -> Patient:
     """The patient's age and sex: cues of the case presentation first, then abstract, title, captions; the first
     age with a value and the first sex noun win (pronouns only when no noun says it). Sections are scanned in
-    that order and only until both are found: the case presentation of a full text usually settles it."""
+    that order and only until both are found: the case presentation of a full text usually settles it.
+
+    A kind's sentences are scanned in runs of consecutive sentences of one section, in text order, and the scan
+    stops once an age with a value and a sex noun that lie before the next run are found: no cue after them can
+    be chosen. ``normalized``: ``normalize_for_matching(text)`` when the caller has it."""
+    runs_of: dict[str, list[list[Sentence]]] = {}
+    for s in sentences:
+        if s.section_kind not in DEMOGRAPHIC_KINDS:
+            continue
+        runs = runs_of.setdefault(s.section_kind, [])
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.index == s.index - 1 and last.section == s.section and last.end <= s.start:
+            runs[-1].append(s)
+        else:
+            runs.append([s])
     found = []
     for kind in DEMOGRAPHIC_KINDS:
-        found.extend(_demographics(text, [s for s in sentences if s.section_kind == kind]))
-        if any(d.kind == "Age" for d, _ in found) and any(d.kind == "Sex" and d.cue != "pronoun" for d, _ in found):
+        runs = runs_of.get(kind, ())
+        for r, run in enumerate(runs):
+            found.extend(_run_demographics(text, run, normalized))
+            if r + 1 < len(runs) and found:
+                next_start = runs[r + 1][0].start
+                if any(d.kind == "Age" and d.value is not None and d.start < next_start for d, _ in found) \
+                        and any(d.kind == "Sex" and d.cue != "pronoun" and d.start < next_start for d, _ in found):
+                    break
+        if found and any(d.kind == "Age" for d, _ in found) \
+                and any(d.kind == "Sex" and d.cue != "pronoun" for d, _ in found):
             break
     age, sex, age_m, sex_m = demographics.patient_demographics([d for d, _ in found])
     where = {id(d): s for d, s in found}

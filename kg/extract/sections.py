@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from kg.errors import ResourceError
 from kg.extract.language import detect_language
@@ -39,7 +39,9 @@ _ARABIC_TO_PERSIAN = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "\u200c"
 
 def normalise_phrase(text: str) -> str:
     """Lookup form of a heading: case-folded, Persian letters unified, ZWNJ as space, single spaces."""
-    return " ".join(text.translate(_ARABIC_TO_PERSIAN).casefold().split())
+    if not text.isascii():
+        text = text.translate(_ARABIC_TO_PERSIAN)
+    return " ".join(text.casefold().split())
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ _MD_HEADING = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _NUMBERING = re.compile(r"(?:(?:[0-9]+|[۰-۹]+)(?:\.[0-9]+)*\.?|[IVXivx]+\.|[A-Za-z]\.)[ \t]+")
 _MARKUP = re.compile(r"^(?:\*\*|__|\*|_)+|(?:\*\*|__|\*|_)+$")
 _TAGS = re.compile(r"</?[a-zA-Z][^>]{0,40}>")
+_MARKS = ("*", "_")  # what _MARKUP removes, at either end
+_COLONS = (":", "：")
 _INLINE = re.compile(
     r"[ \t]*(?:[*\-•][ \t]+)?"  # list bullet before the label
     r"(?P<bold>\*\*|__)?[ \t]*"
@@ -135,16 +139,21 @@ _CITATION_LINE = re.compile(
     r"[ \t]*[A-Z][A-Za-z.&' -]{2,100}?\.?[ \t]+(?:19|20)[0-9]{2}[ \t]*(?:[A-Z][a-z]{2}[ \t]*(?:[0-9]{1,2})?)?"
     r"[ \t]*;[ \t]*[0-9]+[ \t]*(?:\([^)\n]{1,12}\))?[ \t]*:[ \t]*[A-Za-z]?[0-9]+"
 )
-_SENTENCE_END = re.compile(r"[.!?؟][\"'”’»)\]]*\s*$")
+_CLOSERS = "\"'”’»)]"
+_STOPS = frozenset(".!?؟")
 _SENTENCE_INSIDE = re.compile(r"[.!?؟][\"'”’»)\]]*[ \t]+\S")
 
 
 def _clean_label(raw: str) -> str:
-    """Heading text as written, without Markdown markup, tags, numbering or a trailing colon."""
-    text = _TAGS.sub("", raw).strip()
-    text = _MARKUP.sub("", text).strip()
-    text = re.sub(r"[:：]$", "", text).strip()
-    text = _MARKUP.sub("", text).strip()
+    """Heading text as written, without Markdown markup, tags, numbering or a trailing colon. (Each substitution
+    runs only when the text holds what it removes: most lines have none of it.)"""
+    text = _TAGS.sub("", raw).strip() if "<" in raw else raw.strip()
+    if text.startswith(_MARKS) or text.endswith(_MARKS):
+        text = _MARKUP.sub("", text).strip()
+    if text.endswith(_COLONS):
+        text = text[:-1].strip()
+    if text.startswith(_MARKS) or text.endswith(_MARKS):
+        text = _MARKUP.sub("", text).strip()
     m = _NUMBERING.match(text)
     if m and len(text) > m.end():
         text = text[m.end():]
@@ -157,8 +166,7 @@ def _known(label: str) -> Optional[tuple[str, str]]:
     return header_table().lookup(normalise_phrase(label))
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
     start: int
     end: int  # end of the content, before the newline
     text: str
@@ -184,7 +192,7 @@ def _lines(text: str) -> list[_Line]:
 
 
 def _heading_of(line: str) -> Optional[tuple[str, str, int]]:
-    md = _MD_HEADING.fullmatch(line)
+    md = _MD_HEADING.fullmatch(line) if "#" in line else None
     if md:
         title = _clean_label(md.group(2))
         hit = _known(title)
@@ -222,11 +230,19 @@ def _units(text: str) -> list[_Unit]:
     return units
 
 
+def _inline_label(line: str) -> Optional[re.Match[str]]:
+    """``_INLINE.match(line)``. Its label ends at a colon or a bold close, so a line without ":", "：", "*" or "_"
+    cannot match, which one-character searches tell before the pattern's lazy label scan runs."""
+    if ":" in line or "：" in line or "*" in line or "_" in line:
+        return _INLINE.match(line)
+    return None
+
+
 def _inline(unit: _Unit) -> Optional[tuple[str, str]]:
     """(title, kind) when the paragraph opens with a known label: "Keywords: ...", "**Figure 1:** ..."."""
     first = unit.lines[0].text
-    for pattern in (_CAPTION, _INLINE):
-        m = pattern.match(first)
+    for match in (_CAPTION.match, _inline_label):
+        m = match(first)
         if m:
             title = _clean_label(m.group("label"))
             hit = _known(title)
@@ -241,21 +257,26 @@ def _front_like(unit: _Unit, inline_kind: Optional[str]) -> bool:
         return True
     for line in unit.lines:
         text = line.text
-        if _FOOTNOTE_LINE.match(text) or _CITATION_LINE.match(text):
+        if _FOOTNOTE_LINE.match(text) or (";" in text and _CITATION_LINE.match(text)):  # ";" is in every citation
             continue
         if len(text) < 200 and "@" in text and _EMAIL.search(text):
             continue
-        m = _INLINE.match(text)
+        m = _inline_label(text)
         if m and (_known(_clean_label(m.group("label"))) or ("", ""))[0] == "front":
             continue
         return False
     return True
 
 
+def _ends_sentence(text: str) -> bool:
+    """Sentence-final punctuation, then closing quotes or brackets, then only white space."""
+    return text.rstrip().rstrip(_CLOSERS)[-1:] in _STOPS
+
+
 def _prose(unit: _Unit) -> bool:
     """A paragraph of running sentences rather than a title, a name list or an address."""
     body = " ".join(line.text.strip() for line in unit.lines)
-    if not _SENTENCE_END.search(body):
+    if not _ends_sentence(body):
         return False
     return len(body) >= 200 or bool(_SENTENCE_INSIDE.search(body))
 
@@ -264,20 +285,21 @@ def _banner(units: list[_Unit]) -> bool:
     """True when the first unit is a stand-alone label followed by a title-like paragraph, not by prose."""
     if len(units) < 2 or units[1].heading is not None or len(units[1].lines) > 3:
         return False
-    return not _prose(units[1]) and not _SENTENCE_END.search(units[1].lines[-1].text)
+    return not _prose(units[1]) and not _ends_sentence(units[1].lines[-1].text)
 
 
 def _prose_start(unit: _Unit) -> int:
     """Where running text begins in a paragraph that may open with a title line or a salutation."""
     for line in unit.lines:
         text = line.text.strip()
-        if len(text) > 200 or _SENTENCE_END.search(text):
+        if len(text) > 200 or _ends_sentence(text):
             return line.start
     return unit.start
 
 
-def find_sections(text: str) -> tuple[Section, ...]:
-    """Sections of ``text`` in order, covering it without gaps or overlap (see the module docstring)."""
+def find_sections(text: str, languages: bool = True) -> tuple[Section, ...]:
+    """Sections of ``text`` in order, covering it without gaps or overlap (see the module docstring). Without
+    ``languages`` the sections' language is left empty (for callers that do not show it)."""
     if not text:
         return ()
     opened: list[tuple[int, str, str]] = []  # (start, title, kind)
@@ -358,10 +380,10 @@ def find_sections(text: str) -> tuple[Section, ...]:
         after_single = None
         if current == ("", "front") and _prose(unit):
             open_(_prose_start(unit), "", "other")
-    return _finish(text, opened)
+    return _finish(text, opened, languages)
 
 
-def _finish(text: str, opened: list[tuple[int, str, str]]) -> tuple[Section, ...]:
+def _finish(text: str, opened: list[tuple[int, str, str]], languages: bool = True) -> tuple[Section, ...]:
     spans: list[list] = []
     for i, (start, title, kind) in enumerate(opened):
         end = opened[i + 1][0] if i + 1 < len(opened) else len(text)
@@ -375,7 +397,8 @@ def _finish(text: str, opened: list[tuple[int, str, str]]) -> tuple[Section, ...
         spans[-2][1] = spans[-1][1]
         spans.pop()
     return tuple(
-        Section(title=title, kind=kind, start=start, end=end, language=detect_language(text[start:min(end, start + LANGUAGE_SAMPLE)]))
+        Section(title=title, kind=kind, start=start, end=end,
+                language=detect_language(text[start:min(end, start + LANGUAGE_SAMPLE)]) if languages else "")
         for start, end, title, kind in spans
     )
 

@@ -48,8 +48,9 @@ def _break_pattern(full_stops: bool, headings: bool) -> re.Pattern[str]:
 
 
 _BREAKS = {(stops, headings): _break_pattern(stops, headings) for stops in (True, False) for headings in (True, False)}
-_BRACKETS = re.compile(r"\((?:[^()\n]|\n(?![ \t]*\n)|\([^()\n]*\))*\)|\[(?:[^\[\]\n]|\n(?![ \t]*\n))*\]")
-_TOKEN_BEFORE = re.compile(r"(\S+)\Z")
+# Round or square brackets, one level of round brackets nested, not across a blank line. The quantifiers are
+# possessive: what they give back could never be the closing bracket, so the matches are the same, found faster.
+_BRACKETS = re.compile(r"\((?:[^()\n]++|\n(?![ \t]*\n)|\([^()\n]*+\))*+\)|\[(?:[^\[\]\n]++|\n(?![ \t]*\n))*+\]")
 _INITIAL = re.compile(r"[" + _UPPER + r"]")
 _NUMBER = re.compile(r"[0-9]{1,3}|[۰-۹]{1,3}")
 _CONTENT = re.compile(r"\w")
@@ -78,16 +79,16 @@ def load_abbreviations(path: Path | str = ABBREVIATIONS) -> dict[str, tuple[str,
 
 def _is_abbreviation(text: str, start: int, stop: int, abbreviations: dict[str, tuple[str, ...]]) -> bool:
     """True when the full stop at ``stop`` closes an abbreviation, an initial or a list number."""
-    window_start = max(start, stop - 40)
-    m = _TOKEN_BEFORE.search(text, window_start, stop)
-    if not m:
+    window = text[max(start, stop - 40):stop]
+    if not window or window[-1].isspace():
         return False
-    token = m.group(1).lstrip("([{\"'“‘«*")
+    token_start = stop - len(window.rsplit(None, 1)[-1])  # the non-space run before the stop (within 40 characters)
+    token = text[token_start:stop].lstrip("([{\"'“‘«*")
     if len(token) == 1 and _INITIAL.fullmatch(token):
         return True
-    if _NUMBER.fullmatch(token):
-        line_start = max(start, text.rfind("\n", start, m.start()) + 1)
-        if not text[line_start:m.start()].strip(" \t-–"):
+    if len(token) <= 3 and token.isdigit() and _NUMBER.fullmatch(token):
+        line_start = max(start, text.rfind("\n", start, token_start) + 1)
+        if not text[line_start:token_start].strip(" \t-–"):
             return True
     phrases = abbreviations.get(token.lower() + ".")
     if not phrases:
@@ -102,45 +103,42 @@ def _is_abbreviation(text: str, start: int, stop: int, abbreviations: dict[str, 
 
 
 def _bracket_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _BRACKETS.finditer(text, start, end)]
-
-
-def _inside(spans: list[tuple[int, int]], pos: int, cursor: list[int]) -> bool:
-    i = cursor[0]
-    while i < len(spans) and spans[i][1] <= pos:
-        i += 1
-    cursor[0] = i
-    return i < len(spans) and spans[i][0] < pos
+    return [m.span() for m in _BRACKETS.finditer(text, start, end)]
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in _WS:
-        start += 1
-    while end > start and text[end - 1] in _WS:
-        end -= 1
-    return start, end
+    chunk = text[start:end]
+    rest = chunk.lstrip(_WS)
+    if not rest:
+        return end, end
+    return end - len(rest), end - (len(rest) - len(rest.rstrip(_WS)))
 
 
 def _spans(text: str, start: int, end: int, full_stops: bool) -> list[tuple[int, int]]:
     """Sentence spans of text[start:end] before trimming."""
     abbreviations = load_abbreviations()
     out: list[tuple[int, int]] = []
-    headings = text.find("# ", start, end) >= 0 or text.find("#\t", start, end) >= 0
+    # "#" alone first: a one-character search is a C memchr, a two-character one is many times slower on
+    # non-ASCII text (most full texts).
+    headings = text.find("#", start, end) >= 0 and (text.find("# ", start, end) >= 0 or text.find("#\t", start, end) >= 0)
     pattern = _BREAKS[full_stops, headings]
-    brackets: list[tuple[int, int]] = []
-    cursor = [0]
-    if full_stops:
-        brackets = _bracket_spans(text, start, end)
+    brackets: list[tuple[int, int]] | None = None  # read at the first full stop
+    b = 0
     begin = start
     for m in pattern.finditer(text, start, end):
         kind = m.lastgroup
         if kind == "stop":
-            if _inside(brackets, m.start(), cursor):
+            pos, stop_end = m.span()
+            if brackets is None:
+                brackets = _bracket_spans(text, start, end)
+            while b < len(brackets) and brackets[b][1] <= pos:
+                b += 1
+            if b < len(brackets) and brackets[b][0] < pos:
+                continue  # inside brackets
+            if stop_end - pos == 1 and text[pos] == "." and _is_abbreviation(text, start, pos, abbreviations):
                 continue
-            if text[m.start()] == "." and m.end() - m.start() == 1 and _is_abbreviation(text, start, m.start(), abbreviations):
-                continue
-            out.append((begin, m.end()))
-            begin = m.end()
+            out.append((begin, stop_end))
+            begin = stop_end
         elif kind in ("heading", "indented_heading"):
             out.append((begin, m.start()))
             begin = m.end()
