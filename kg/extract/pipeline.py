@@ -11,7 +11,7 @@ from kg.extract.language import detect_language, main_language
 from kg.extract.lexicon import Lexicon
 from kg.extract.metadata import extract_metadata, extract_title
 from kg.extract.normalize import normalize_for_matching
-from kg.extract.references import split_reference_list
+from kg.extract.references import count_references, split_reference_list
 from kg.extract.sections import find_sections
 from kg.extract.sentences import split_sentences
 from kg.model import (Concept, Document, Evidence, Extraction, Mention, Metadata, Patient, Section, Sentence)
@@ -183,14 +183,16 @@ def _markers(doc: Document, text: str, sections: Sequence[Section], references=N
     normalised once for all sections (``normalized``: the caller's ``normalize_for_matching(text)``)."""
     if doc.markers:
         return doc.markers
-    if references is None:
-        references = doc.references or _references(text, sections)
     body = [s for s in sections if s.kind not in ("references", "front", "keywords")]
     if not body:
         return ()
+    if references is not None or doc.references:
+        count = len(references if references is not None else doc.references)
+    else:
+        count = sum(count_references(text, a, b) for a, b in _reference_bodies(text, sections))
     if normalized is None:
         normalized = normalize_for_matching(text)
-    return tuple(m for s in body for m in citations.find_markers(text, s.start, s.end, max_ref=len(references) or None,
+    return tuple(m for s in body for m in citations.find_markers(text, s.start, s.end, max_ref=count or None,
                                                                   normalized=normalized))
 
 
@@ -220,14 +222,19 @@ def _merge_metadata(given: Metadata, found: Metadata) -> Metadata:
     return Metadata(**fields)
 
 
-def _references(text: str, sections: Sequence[Section]):
-    refs = []
+def _reference_bodies(text: str, sections: Sequence[Section]) -> list[tuple[int, int]]:
+    """Spans of the reference sections without their heading line."""
+    spans = []
     for s in sections:
         if s.kind == "references":
             body_start = text.find("\n", s.start)
             body_start = s.start if body_start < 0 or body_start > s.end else body_start + 1
-            refs.extend(split_reference_list(text, body_start, s.end))
-    return tuple(refs)
+            spans.append((body_start, s.end))
+    return spans
+
+
+def _references(text: str, sections: Sequence[Section]):
+    return tuple(r for a, b in _reference_bodies(text, sections) for r in split_reference_list(text, a, b))
 
 
 def _with_title(text: str, title: str, sentences: Sequence[Sentence], languages: bool = True) -> list[Sentence]:

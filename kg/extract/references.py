@@ -288,17 +288,11 @@ def _looks_complete(entry: str) -> bool:
     return bool(_ANY_YEAR.search(entry)) and bool(re.search(r"\d\s*\.?\s*$", entry.strip()) or _DOI.search(entry))
 
 
-def split_reference_list(text: str, start: int, end: int) -> tuple[Reference, ...]:
-    """The entries of the references section ``text[start:end]`` (heading excluded), parsed, in order.
-
-    A numbered list ("1. ...", "[1] ...", " - 2. ...") starts an entry at each number; any unnumbered line in
-    it continues the entry before (PDF conversion breaks entries over lines and bullets). In an unnumbered list
-    each line is an entry unless it continues an entry that has no year and pages yet. ``start``/``end`` of
-    each Reference are its span in ``text``.
-    """
+def _entries(text: str, start: int, end: int) -> list[list]:
+    """Entry boundaries of a references section: ``[number, first_start, last_end, [line texts]]`` per entry."""
     spans = [(s, e) for s, e in _lines(text, start, end) if text[s:e].strip()]
     numbered = sum(1 for s, e in spans if _ENTRY_START.match(text[s:e]))
-    entries: list[list] = []  # [number, first_start, last_end, [line texts]]
+    entries: list[list] = []
     last_number = 0
     for s, e in spans:
         line = text[s:e]
@@ -322,12 +316,28 @@ def split_reference_list(text: str, start: int, end: int) -> tuple[Reference, ..
                 entries[-1][3].append(stripped)
             else:
                 entries.append([None, s + len(line) - len(line.lstrip()), e, [stripped]])
+    return entries
+
+
+def split_reference_list(text: str, start: int, end: int) -> tuple[Reference, ...]:
+    """The entries of the references section ``text[start:end]`` (heading excluded), parsed, in order.
+
+    A numbered list ("1. ...", "[1] ...", " - 2. ...") starts an entry at each number; any unnumbered line in
+    it continues the entry before (PDF conversion breaks entries over lines and bullets). In an unnumbered list
+    each line is an entry unless it continues an entry that has no year and pages yet. ``start``/``end`` of
+    each Reference are its span in ``text``.
+    """
     out = []
-    for num, s, e, parts in entries:
+    for num, s, e, parts in _entries(text, start, end):
         raw = " ".join(p.strip() for p in parts if p.strip())
-        ref = parse_reference(raw, num)
-        out.append(_with_span(ref, s, e))
+        out.append(_with_span(parse_reference(raw, num), s, e))
     return tuple(out)
+
+
+def count_references(text: str, start: int, end: int) -> int:
+    """``len(split_reference_list(text, start, end))`` without parsing the entries (citation markers need only
+    the count, to reject numbers above it)."""
+    return len(_entries(text, start, end))
 
 
 def _with_span(ref: Reference, start: int, end: int) -> Reference:

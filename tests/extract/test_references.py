@@ -120,3 +120,14 @@ def test_unparseable_entry_is_kept_raw():
     assert ref.parsed is False or ref.title == "Personal communication"
     unusable = parse_reference("", 3)
     assert unusable.parsed is False and unusable.number == 3
+
+
+def test_count_references_equals_the_parsed_list_without_parsing():
+    from kg.extract.references import count_references
+
+    for path, expected in ((ROOT / "data" / "reports" / "000_5d4d30acd5d24a24.txt", 5),
+                           (ROOT / "data" / "reports" / "003_39e4350859975b31.txt", 22)):
+        text = path.read_text(encoding="utf-8")
+        heading = text.rindex("References")
+        start, end = text.index("\n", heading) + 1, len(text)
+        assert count_references(text, start, end) == len(split_reference_list(text, start, end)) == expected
