@@ -8,8 +8,8 @@ from functools import cached_property
 from itertools import accumulate
 from typing import NamedTuple
 
-from kg.extract.lexicon import (CASED, ENTRIES, Lexicon, break_positions, longest_matches, match_starts, skippable,
-                                stems)
+from kg.extract.lexicon import (CASED, ENTRIES, Lexicon, break_positions, is_plural, longest_matches, match_starts,
+                                skippable, stem, stems, term_modifiers)
 from kg.extract.normalize import IGNORABLE, non_ascii_chars, normalize_for_matching, token_spans
 from kg.model import Concept
 
@@ -93,7 +93,9 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = None) -> list[Match]:
     """Concept matches in tokens.text[start:end], overlaps resolved: within a type group the longest span wins,
-    spans of different groups may nest (an anatomical site inside a finding)."""
+    spans of different groups may nest (an anatomical site inside a finding). A match whose last word is plural
+    names the term HPO gives that plural to (``Lexicon.plurals``: "lipomas" is Multiple lipomas); no problem
+    match starts on a word hyphenated to a negating prefix (``_negating_prefixes``)."""
     starts, ends = tokens.starts, tokens.ends
     i0 = bisect_left(starts, start) if start else 0
     i1 = len(starts) if end is None else bisect_left(starts, end)
@@ -105,12 +107,18 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     if lo == hi:
         return []
     raw: list[Match] = []
-    concepts = lex.concepts
+    concepts, plurals = lex.concepts, lex.plurals
     longest = 0
-    for i, j, entries in longest_matches(lex, tokens.text, starts, ends, tokens.keys, breaks, positions[lo:hi],
-                                         nodes, i1):
+    keys, text = tokens.keys, tokens.text
+    prefixes = _negating_prefixes()
+    for i, j, entries in longest_matches(lex, text, starts, ends, keys, breaks, positions[lo:hi], nodes, i1):
         best = concepts.get(entries[0].curie) or _choose(concepts, entries)
         if best is not None:
+            if i and keys[i - 1] in prefixes and starts[i] == ends[i - 1] + 1 and text[ends[i - 1]] == "-" \
+                    and GROUPS.get(best.type) == "problem":
+                continue
+            if best.curie in plurals and is_plural(tokens.normalized[starts[j - 1]:ends[j - 1]]):
+                best = concepts.get(plurals[best.curie], best)
             raw.append(Match(starts[i], ends[j - 1], best, i, j))
             if j - i > longest:
                 longest = j - i
@@ -124,6 +132,20 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     return _resolve(raw)
 
 
+_NEGATING: frozenset[str] | None = None
+
+
+def _negating_prefixes() -> frozenset[str]:
+    """Keys of the negating prefixes of kg/resources/term_modifiers.tsv. No problem (finding, condition) match
+    starts on the word such a prefix is hyphenated to ("non-neoplastic", "pseudo-atrophy", "anti-epilepsy
+    medications"): the prefixed word denies or opposes the problem. Drugs and tests keep their match
+    ("anti-estrogen therapy", "anti-insulin" antibodies name the hormone)."""
+    global _NEGATING
+    if _NEGATING is None:
+        _NEGATING = frozenset(stem(w) for w in term_modifiers("negating"))
+    return _NEGATING
+
+
 _CONJUNCTIONS = frozenset({"and", "or"})
 MAX_CONJUNCTS = 4
 
@@ -132,9 +154,11 @@ def _coordinated(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int) ->
     """Terms whose modifiers are coordinated before one shared head: "palmar and plantar pits", "short and broad
     neck", "branchial, otic and renal anomalies". For a match of two or more tokens, each one-word conjunct
     before it (joined by "and", "or" or commas) is tried in place of the match's first word; a hit is a match
-    on that conjunct's word (its span does not cover the other conjuncts, which carry their own terms). The word
-    next to the match must be joined to it by "and", "or" or a slash: a comma alone ("doughy skin, skin
-    fragility") does not coordinate."""
+    on that conjunct's word (its span does not cover the other conjuncts, which carry their own terms). A conjunct
+    may have up to ``MAX_CONJUNCT_WORDS`` words when the term goes on through them ("posterior subcapsular or
+    capsular cataract": Posterior subcapsular cataract on "posterior subcapsular"). The word next to the match
+    must be joined to it by "and", "or" or a slash: a comma alone ("doughy skin, skin fragility") does not
+    coordinate."""
     text, starts, ends, keys, trie = tokens.text, tokens.starts, tokens.ends, tokens.keys, lex.trie
     breaks = tokens.breaks
     skip = skippable()
@@ -160,21 +184,40 @@ def _coordinated(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int) ->
                 pass
             elif gap.strip() != "," or pos == m.first_token:
                 break
-            node = trie.get(keys[p])
-            for k in rest:
-                if node is None:
-                    break
-                nxt = node.get(k)
-                node = nxt if nxt is not None or k not in skip else node
-            entries = node.get(ENTRIES) if node is not None else None
-            if entries:
-                if CASED in node:
-                    entries = tuple(e for e in entries if not e.case_form)
-                concept = _choose(lex.concepts, entries) if entries else None
-                if concept is not None:
-                    out.append(Match(starts[p], ends[p], concept, p, p + 1, distributed=True))
+            first, concept = p, _shared_head(lex, trie.get(keys[p]), rest, skip)
+            q = p - 1
+            while q >= max(i0, p - MAX_CONJUNCT_WORDS + 1) and q + 1 not in breaks and keys[q] not in _CONJUNCTIONS \
+                    and not text[ends[q]:starts[q + 1]].strip():
+                node = trie.get(keys[q])
+                for k in keys[q + 1:p + 1]:
+                    node = node.get(k) if node is not None else None
+                longer = _shared_head(lex, node, rest, skip) if node is not None else None
+                if longer is not None:
+                    first, concept = q, longer
+                q -= 1
+            if concept is not None:
+                out.append(Match(starts[first], ends[p], concept, first, p + 1, distributed=True))
             pos = p
     return out
+
+
+MAX_CONJUNCT_WORDS = 3
+
+
+def _shared_head(lex: Lexicon, node: dict | None, rest: list[str], skip: frozenset[str]) -> Concept | None:
+    """The concept of the term that trie ``node`` (a conjunct's words) continues with ``rest`` (the words after the
+    coordinated one), stepping over ``skip`` words the term lacks; None when there is none."""
+    for k in rest:
+        if node is None:
+            return None
+        nxt = node.get(k)
+        node = nxt if nxt is not None or k not in skip else node
+    entries = node.get(ENTRIES) if node is not None else None
+    if not entries:
+        return None
+    if CASED in node:
+        entries = tuple(e for e in entries if not e.case_form)
+    return _choose(lex.concepts, entries) if entries else None
 
 
 def _coordinated_of(lex: Lexicon, tokens: Tokens, matches: list[Match], i1: int) -> list[Match]:

@@ -25,7 +25,7 @@ from kg.extract.normalize import normalize_for_matching, token_spans
 from kg.model import Concept
 from kg.resources import load_tsv, ontology_path, resource_path
 
-INDEX_VERSION = "13"
+INDEX_VERSION = "14-gsc"
 CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
 PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
@@ -78,7 +78,7 @@ def relational_adjectives() -> frozenset[str]:
 
 
 SKIPPED_REASONS = frozenset({"severity", "laterality", "sample", "likeness"})
-MODIFIER_REASONS = SKIPPED_REASONS | {"generic", "prefix", "direction", "quantity", "period"}
+MODIFIER_REASONS = SKIPPED_REASONS | {"generic", "prefix", "direction", "quantity", "period", "negating"}
 
 
 def term_modifiers(reason: str) -> tuple[str, ...]:
@@ -129,16 +129,26 @@ def _stem(token: str) -> str:
 
 
 def _plural(token: str) -> str:
+    spelled = _spelled(token)
+    return token if spelled is None else _singular(spelled)
+
+
+def _spelled(token: str) -> str | None:
+    """A Latin token in American spelling without diacritics; None for any other token."""
     global _SPELLING
     if not _LATIN.match(token):
         token = _fold_accents(token)
         if not _LATIN.match(token):
-            return token
+            return None
     if _SPELLING is None:
         _SPELLING = _spelling_rules()
     for old, new in _SPELLING:
         if old in token:
             token = token.replace(old, new)
+    return token
+
+
+def _singular(token: str) -> str:
     n = len(token)
     if n > 4 and token.endswith("ies"):
         return token[:-3] + "y"
@@ -153,6 +163,12 @@ def _plural(token: str) -> str:
     if n > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is", "as", "os", "ys")):
         return token[:-1]
     return token
+
+
+def is_plural(word: str) -> bool:
+    """Whether a lower-case word has a regular English plural ending ("lipomas", "spleens", "neuropathies")."""
+    spelled = _spelled(word)
+    return spelled is not None and _singular(spelled) != spelled
 
 
 def _fold_accents(token: str) -> str:
@@ -181,11 +197,13 @@ class Lexicon:
     """Concepts by CURIE and a token trie from surface forms to concept entries."""
 
     def __init__(self, concepts: dict[str, Concept], trie: dict, alt_ids: dict[str, str], parents: dict[str, tuple[str, ...]],
-                 version: str):
+                 plurals: dict[str, str], version: str):
+        """``plurals``: term -> the term a plural mention of it names (``_plural_terms``)."""
         self.concepts = concepts
         self.trie = trie
         self.alt_ids = alt_ids
         self.parents = parents
+        self.plurals = plurals
         self.version = version
 
     # ------------------------------------------------------------------ loading
@@ -210,7 +228,7 @@ class Lexicon:
             cache.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             with tmp.open("wb") as fh:
-                pickle.dump((lex.concepts, lex.trie, lex.alt_ids, lex.parents), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((lex.concepts, lex.trie, lex.alt_ids, lex.parents, lex.plurals), fh, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:
             pass
@@ -413,6 +431,7 @@ def build(version: str = "") -> Lexicon:
         if t["obsolete"] and t["replaced_by"]:
             alt_ids[t["id"]] = t["replaced_by"]
     excluded_roots = set(HPO_ROOTS_EXCLUDED)
+    rewordings: list[tuple[str, str]] = []
 
     def in_excluded(cid: str) -> bool:
         stack, seen = [cid], set()
@@ -431,10 +450,13 @@ def build(version: str = "") -> Lexicon:
             continue
         b.concepts[cid] = Concept(curie=cid, label=t["name"], type="Finding")
         b.add_form(t["name"], cid, LABEL, "hpo")
+        rewordings.extend((r, cid) for r in _rewordings(t["name"]))
         for text, scope, kind in t["synonyms"]:
             if kind == "obsolete_synonym":
                 continue
             b.add_form(text, cid, PRIMARY if scope == "EXACT" else SECONDARY, "hpo")
+            rewordings.extend((r, cid) for r in _rewordings(text))
+    plurals = _plural_terms(terms, b.concepts, parents)
     del by_id
 
     # drugs
@@ -461,6 +483,7 @@ def build(version: str = "") -> Lexicon:
         lang = path.stem.split("_", 1)[1]
         _add_labels(b, path, lang)
 
+    _add_rewordings(b, rewordings)
     _add_derivations(b)
     _add_variants(b)
     depths: dict[str, int] = {}
@@ -495,7 +518,83 @@ def build(version: str = "") -> Lexicon:
         node[ENTRIES] = tuple(sorted(entries, key=lambda e: (-e.priority, depth(e.curie), e.curie)))
         if any(e.case_form for e in entries):
             node[CASED] = True
-    return Lexicon(concepts, trie, alt_ids, parents, version)
+    return Lexicon(concepts, trie, alt_ids, parents, plurals, version)
+
+
+_ASIDE = re.compile(r"\s*\([^()]*\)")
+_NOT_INVERTED = frozenset({"of", "by", "with", "in", "to", "from", "and", "or", "due", "between", "on", "at"})
+
+
+def _rewordings(surface: str) -> list[str]:
+    """Running-text wordings of an HPO name or synonym written as an index entry: without a bracketed aside
+    ("Generalized tonic-clonic seizure (without specification of onset)") and, for an inverted form "<head>,
+    <modifier>[, <modifier>]" ("Seizures, tonic-clonic", "Hearing loss, sensorineural, progressive"), with the
+    modifiers in front ("tonic-clonic seizures"). An inverted form's head is a plain noun phrase (no preposition
+    or conjunction) and its modifiers at most three words, without digits ("2,4-dinitrophenylhydrazine"), not
+    all of them words the matcher steps over (``skippable``): "Intellectual disability, severe" stays unreworded,
+    as severity and laterality words do not change which term a phrase names (term_modifiers.tsv)."""
+    out = []
+    bare = _ASIDE.sub("", surface).strip()
+    if bare and bare != surface:
+        out.append(bare)
+    parts = bare.split(", ")
+    if 2 <= len(parts) <= 3 and all(parts) and "," not in "".join(parts) and not any(ch.isdigit() for ch in bare) \
+            and len(parts[0].split()) <= 4 and all(len(p.split()) <= 3 for p in parts[1:]) \
+            and not _NOT_INVERTED.intersection(bare.lower().split()) \
+            and not set(keys_of(" ".join(parts[1:]))) <= skippable():
+        out.append(" ".join(reversed(parts)))
+    return out
+
+
+def _add_rewordings(b: _Builder, rewordings: list[tuple[str, str]]) -> None:
+    """Index ``_rewordings`` of HPO terms as weak secondary forms where no term already uses the same keys and
+    only one term has the wording ("EEG with spike-wave complexes (<2.5 Hz)" and "(2.5-3.5 Hz)" stay apart)."""
+    wanted: dict[tuple[str, ...], set[str]] = {}
+    for surface, curie in rewordings:
+        keys = tuple(k for k in keys_of(surface) if k not in ARTICLES)
+        excluded = b.exclusions.get(str(keys), set())
+        if len("".join(keys)) >= 2 and keys not in b.forms and not excluded & {"any", "hpo"}:
+            wanted.setdefault(keys, set()).add(curie)
+    for keys in sorted(wanted):
+        if len(wanted[keys]) == 1:
+            b._put(keys, next(iter(wanted[keys])), SECONDARY, "", weak=True)
+
+
+def _plural_terms(terms: list[dict], concepts: dict[str, Concept], parents: dict[str, tuple[str, ...]]
+                  ) -> dict[str, str]:
+    """Terms a plural mention names where HPO gives the plural to another term than the singular: "Lipomas" is a
+    synonym of Multiple lipomas while "Lipoma" names Lipoma, "Accessory spleens" is Polysplenia. Stemming folds
+    the two wordings together, so the singular's term maps to the plural's, and the matcher reads a mention whose
+    last word is plural as the latter. Not where the plural's term is a kind of the singular's ("Desmoid tumors",
+    HPO's plural form of Gastrointestinal desmoid tumor, are not all gastrointestinal)."""
+    def last_word(surface: str) -> str:
+        spans = token_spans(normalize_for_matching(surface))
+        return spans[-1][2] if spans else ""
+
+    def ancestors(curie: str) -> set[str]:
+        seen, stack = set(), list(parents.get(curie, ()))
+        while stack:
+            c = stack.pop()
+            if c not in seen:
+                seen.add(c)
+                stack.extend(parents.get(c, ()))
+        return seen
+
+    singular: dict[tuple[str, ...], str] = {}
+    for t in terms:
+        if t["id"] in concepts and not is_plural(last_word(t["name"])):
+            singular.setdefault(tuple(k for k in keys_of(t["name"]) if k not in ARTICLES), t["id"])
+    found: dict[str, set[str]] = {}
+    for t in terms:
+        if t["id"] not in concepts:
+            continue
+        for text, _, kind in t["synonyms"]:
+            if kind == "obsolete_synonym" or not is_plural(last_word(text)):
+                continue
+            other = singular.get(tuple(k for k in keys_of(text) if k not in ARTICLES))
+            if other and other != t["id"] and other not in ancestors(t["id"]):
+                found.setdefault(other, set()).add(t["id"])
+    return {k: next(iter(v)) for k, v in sorted(found.items()) if len(v) == 1}
 
 
 def _derivation_rules() -> list[tuple[str, str, str]]:

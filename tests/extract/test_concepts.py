@@ -157,3 +157,45 @@ def test_short_capital_forms_match_only_as_written(pipeline):
     assert ("US", "RADLEX:RID10326") in _found(pipeline, "Abdominal US showed a cyst.")
     assert all(i != "RADLEX:RID10326" for _, i in _found(pipeline, "Let us see the cyst."))
 
+
+
+def test_inverted_and_bracketed_hpo_synonyms_meet_running_text(pipeline):
+    text = "At age 30 years, she had her first generalized tonic-clonic seizure."
+    assert ("generalized tonic-clonic seizure", "HP:0002069") in _found(pipeline, text)
+    found = _found(pipeline, "She had her first generalized, tonic-clonic seizure.")
+    assert ("tonic-clonic seizure", "HP:0002069") in found
+    assert "HP:0020221" not in [i for _, i in found]  # not Clonic seizure from inside "tonic-clonic"
+
+
+def test_plural_mention_of_a_term_hpo_names_in_the_plural(pipeline):
+    text = "Also observed were cafe au lait macules in 12 patients and lipomas in 11 patients (34%)."
+    found = _found(pipeline, text)
+    assert ("lipomas", "HP:0001012") in found
+    assert ("cafe au lait macules", "HP:0000957") in found
+    assert ("lipoma", "HP:0012032") in _found(pipeline, "A lipoma was removed from the back.")
+
+
+def test_a_coordinated_conjunct_of_several_words(pipeline):
+    text = "The types most suggestive are plaque-like posterior subcapsular or capsular cataract."
+    found = _found(pipeline, text)
+    assert ("posterior subcapsular", "HP:0007787") in found
+    assert ("capsular cataract", "HP:0100017") in found
+    assert "HP:0000523" not in [i for _, i in found]
+
+
+def test_no_problem_match_starts_on_a_word_hyphenated_to_a_negating_prefix(pipeline):
+    found = _found(pipeline, "There was muscle wasting and pseudo-atrophy of skin above affected bones.")
+    assert "HP:0004334" not in [i for _, i in found]
+    found = _found(pipeline, "She was treated with anti-epilepsy medications.")
+    assert "HP:0001250" not in [i for _, i in found]
+    assert "HP:0001250" in [i for _, i in _found(pipeline, "She was treated for epilepsy.")]
+    found = _found(pipeline, "The non-neoplastic remainder of the liver showed fibrosis.")
+    assert "HP:0002664" not in [i for _, i in found] and ("liver", "UBERON:0002107") in found
+    assert ("pre-auricular pit", "HP:0004467") in _found(pipeline, "He had a pre-auricular pit.")
+
+
+def test_everyday_wordings_of_hpo_terms(pipeline):
+    found = _found(pipeline, "Two very preterm infants had skin lesions and occult spina bifida at L5.")
+    assert ("preterm infants", "HP:0001622") in found
+    assert ("skin lesions", "HP:0011355") in found
+    assert ("occult spina bifida", "HP:0003298") in found

@@ -134,3 +134,38 @@ def test_everyday_verbs_are_not_behaviour_terms(pipeline):
     assert lex.lookup("collecting") == []
     assert lex.lookup("jumping") == []
     assert [c.curie for c in lex.lookup("hoarding")] == ["HP:0030212"]
+
+
+def test_index_form_synonyms_reworded_for_running_text():
+    from kg.extract.lexicon import _rewordings
+    assert _rewordings("Seizures, tonic-clonic") == ["tonic-clonic Seizures"]
+    assert _rewordings("Hearing loss, sensorineural, progressive") == ["progressive sensorineural Hearing loss"]
+    assert _rewordings("Generalized tonic-clonic seizure (without specification of onset)") == \
+        ["Generalized tonic-clonic seizure"]
+    assert _rewordings("Intellectual disability, severe") == []  # severity words are stepped over instead
+    assert _rewordings("Recurrent pneumonia due to aspiration,") == []
+    assert _rewordings("Apneic episodes precipitated by illness, fatigue, stress") == []
+    assert _rewordings("Elevated plasma oleylcarnitine, C18:1") == []
+
+
+def test_reworded_synonyms_are_indexed_when_unambiguous(pipeline):
+    lex = pipeline.lexicon
+    assert [c.curie for c in lex.lookup("tonic-clonic seizures")] == ["HP:0002069"]
+    assert [c.curie for c in lex.lookup("generalized tonic-clonic seizure")] == ["HP:0002069"]
+    assert [c.curie for c in lex.lookup("EEG with spike-wave complexes")] == ["HP:0010850"]  # a term already
+    assert lex.lookup("anti-GABAR antibody") == []  # Anti-GABA(A)R and Anti-GABA(B)R antibody stay apart
+
+
+def test_regular_plural_words():
+    from kg.extract.lexicon import is_plural
+    assert is_plural("lipomas") and is_plural("spleens") and is_plural("neuropathies") and is_plural("tumours")
+    assert not is_plural("lipoma") and not is_plural("stenosis") and not is_plural("haematoma")
+    assert not is_plural("\u0628\u06cc\u0645\u0627\u0631")
+
+
+def test_terms_hpo_names_in_the_plural(pipeline):
+    plurals = pipeline.lexicon.plurals
+    assert plurals["HP:0012032"] == "HP:0001012"  # Lipoma: "Lipomas" is a synonym of Multiple lipomas
+    assert plurals["HP:0001747"] == "HP:0001748"  # Accessory spleen: "Accessory spleens" is Polysplenia
+    assert "HP:0000957" not in plurals  # Cafe-au-lait spot: HPO gives its plural to no other term
+    assert "HP:6001034" not in plurals  # Desmoid tumor: "Desmoid tumors" names a kind of it
