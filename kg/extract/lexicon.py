@@ -228,7 +228,8 @@ class Lexicon:
             cache.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             with tmp.open("wb") as fh:
-                pickle.dump((lex.concepts, lex.trie, lex.alt_ids, lex.parents, lex.plurals), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((lex.concepts, lex.trie, lex.alt_ids, lex.parents, lex.plurals), fh,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:
             pass
