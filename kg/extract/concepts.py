@@ -221,9 +221,12 @@ def _shared_head(lex: Lexicon, node: dict | None, rest: list[str], skip: frozens
 
 
 def _coordinated_of(lex: Lexicon, tokens: Tokens, matches: list[Match], i1: int) -> list[Match]:
-    """Terms whose "of" phrase is coordinated: "hypopigmentation of skin or hair", "aplasia of the radius and
-    ulna". For a match that contains "of" and is followed by "and", "or" or commas, the match's words up to "of"
-    are tried with each following conjunct (the longest term wins); a hit is a match on the conjunct's words."""
+    """Terms whose "of" or "in" phrase is coordinated: "hypopigmentation of skin or hair", "aplasia of the radius
+    and ulna", "pain in the elbow, fingers and toes". For a match that contains "of" or "in" and is followed by
+    "and", "or" or commas, the match's words up to the preposition are tried with each following conjunct (the
+    longest term wins); a hit is a match on the conjunct's words. Conjuncts joined by commas count only when the
+    list goes on to one joined by "and" or "or" ("pain in the elbow, fingers and toes", not "pain in the elbow,
+    finger swelling")."""
     text, starts, ends, all_keys, trie = tokens.text, tokens.starts, tokens.ends, tokens.keys, lex.trie
     breaks = tokens.breaks
     skip = skippable()
@@ -232,10 +235,12 @@ def _coordinated_of(lex: Lexicon, tokens: Tokens, matches: list[Match], i1: int)
         if m.distributed or m.last_token >= i1 or m.last_token - m.first_token < 3:
             continue
         keys = all_keys[m.first_token:m.last_token]
-        if "of" not in keys[1:-1]:
+        inner = keys[1:-1]
+        preposition = "of" if "of" in inner else "in" if "in" in inner else ""
+        if not preposition:
             continue
         node = trie
-        for k in keys[:keys.index("of") + 1]:
+        for k in keys[:keys.index(preposition) + 1]:
             nxt = node.get(k)
             if nxt is None and k in skip:
                 continue
@@ -245,13 +250,15 @@ def _coordinated_of(lex: Lexicon, tokens: Tokens, matches: list[Match], i1: int)
         if node is None:
             continue
         pos = m.last_token
+        pending: list[Match] = []  # comma-joined hits, kept once a conjunction-joined hit closes the list
         for _ in range(MAX_CONJUNCTS - 1):
             if pos >= i1:
                 break
             gap = text[ends[pos - 1]:starts[pos]]
-            if all_keys[pos] in _CONJUNCTIONS and pos not in breaks and gap.strip() in ("", ","):
+            joined = all_keys[pos] in _CONJUNCTIONS and pos not in breaks and gap.strip() in ("", ",")
+            if joined:
                 pos += 1
-            elif gap.strip() != "," or pos == m.last_token:
+            elif gap.strip() != ",":
                 break
             while pos < i1 and all_keys[pos] in skip:
                 pos += 1
@@ -270,7 +277,10 @@ def _coordinated_of(lex: Lexicon, tokens: Tokens, matches: list[Match], i1: int)
                 q += 1
             if best is None:
                 break
-            out.append(Match(starts[pos], ends[best[0] - 1], best[1], pos, best[0], distributed=True))
+            pending.append(Match(starts[pos], ends[best[0] - 1], best[1], pos, best[0], distributed=True))
+            if joined:
+                out.extend(pending)
+                pending = []
             pos = best[0]
     return out
 

@@ -25,7 +25,7 @@ from kg.extract.normalize import normalize_for_matching, token_spans
 from kg.model import Concept
 from kg.resources import load_tsv, ontology_path, resource_path
 
-INDEX_VERSION = "14-gsc"
+INDEX_VERSION = "15"
 CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
 PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
@@ -646,6 +646,8 @@ def _add_variants(b: _Builder) -> None:
     * a word with a bound prefix also as two words (reason prefix): "pre-auricular pit", "hypo-pigmentation";
     * lab terms without their sample word, with another quantity word and in the "<direction> <quantity> of
       <analyte>" order (``_lab_forms``); "<finding> in/during the neonatal period" for "Neonatal <finding>";
+    * "<finding> in <site>" for "<site> <finding>" when the words before the last name an anatomical site ("pain
+      in the elbow" for Elbow pain, "cysts in the kidneys" for Renal cyst);
     * the noun form of an adjective term ("dysplastic patella" -> "patella dysplasia", "dysplasia of the
       patella"; "bridged sella turcica" -> "bridging of the sella turcica"; derivations.tsv read backwards).
     """
@@ -662,6 +664,9 @@ def _add_variants(b: _Builder) -> None:
         if keys not in b.forms:
             new.setdefault(keys, set()).update(hpo)
 
+    def is_site(keys: tuple[str, ...]) -> bool:
+        return any(b.concepts[c].type == "AnatomicalSite" for c in b.forms.get(keys, ()) if c in b.concepts)
+
     for keys, bucket in b.forms.items():
         hpo = [c for c, e in bucket.items() if c.startswith("HP:") and e.priority >= PRIMARY]
         if not hpo or len(keys) > 6:
@@ -672,6 +677,8 @@ def _add_variants(b: _Builder) -> None:
                     i = form.index("abnormality")
                     for g in generic:
                         put(form[:i] + (g,) + form[i + 1:], hpo)
+        if len(keys) in (2, 3) and not {"of", "in", "and", "or"} & set(keys) and is_site(keys[:-1]):
+            put((keys[-1], "in") + keys[:-1], hpo)
         if len(keys) > 2 and keys[0] == "abnormal" and keys[-1] == "morphology":
             put(keys[:-1] + ("shape",), hpo)
         for i, k in enumerate(keys):

@@ -199,3 +199,22 @@ def test_everyday_wordings_of_hpo_terms(pipeline):
     assert ("preterm infants", "HP:0001622") in found
     assert ("skin lesions", "HP:0011355") in found
     assert ("occult spina bifida", "HP:0003298") in found
+
+
+def test_site_finding_in_the_in_order(pipeline):
+    found = _found(pipeline, "There was bleeding in the brain and pain in the elbow.")
+    assert ("bleeding in the brain", "HP:0001342") in found
+    assert ("pain in the elbow", "HP:0030835") in found
+
+
+def test_coordinated_in_phrase_closed_by_and(pipeline):
+    found = _found(pipeline, "She presented with pain in the elbow, fingers and toes, and extensive calcinosis.")
+    assert ("pain in the elbow", "HP:0030835") in found
+    assert ("fingers", "HP:0030837") in found
+    assert ("toes", "HP:0030841") in found
+
+
+def test_comma_joined_conjunct_needs_a_closing_conjunction(pipeline):
+    found = _found(pipeline, "She had pain in the elbow, fingers swollen since May.")
+    assert ("pain in the elbow", "HP:0030835") in found
+    assert not any(i == "HP:0030837" for _, i in found)
