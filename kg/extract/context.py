@@ -196,7 +196,9 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previ
     strong: set[str] = set()
     weak: set[str] = set()
     family_lead = False
-    for i, _, subject, strength in _cues(keys):
+    cues = _cues(keys)
+    first_cue = min((i for i, _, subject, _ in cues if subject in ("patient", "family")), default=len(keys))
+    for i, _, subject, strength in cues:
         (strong if strength == "strong" else weak).add(subject)
         if subject == "family" and strength == "strong" and i < FAMILY_LEAD \
                 and all(k in POSSESSIVES or k == "patient" or k == "proband" for k in keys[:i]):
@@ -204,6 +206,9 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previ
     default = SECTION_DEFAULT.get(section_kind, "other")
     if family_lead and not has_marker:
         return "family"
+    copula = _definition(keys)
+    if copula and copula < first_cue and not has_marker:
+        return "other"
     if "patient" in strong and not has_marker:
         return "patient"
     if "family" in strong and not has_marker:
@@ -223,15 +228,17 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previ
 
 BACKGROUND = {"introduction", "discussion", "conclusion"}
 PRONOUNS = {"she", "he", "her", "his"}
+RELATIVE_PRONOUNS = {"which", "that", "who"}  # "X, which is a sign of ..., was found in our patient": no definition
 DEFINITION_LEAD = 8  # "Holoprosencephaly (HPE) is a severe congenital brain malformation ...": copula near the start
 
 
-def _definition(keys: list[str]) -> bool:
-    """A definition: "<term> is a/an ..." or "<terms> are a/an ..." within the first tokens of the sentence."""
+def _definition(keys: list[str]) -> int:
+    """Where the copula of a definition is: "<term> is a/an ..." or "<terms> are a/an ..." within the first tokens of
+    the sentence; 0 when the sentence is none."""
     for i in range(1, min(len(keys) - 1, DEFINITION_LEAD)):
-        if keys[i] in ("is", "are") and keys[i + 1] in ("a", "an"):
-            return True
-    return False
+        if keys[i] in ("is", "are") and keys[i + 1] in ("a", "an") and keys[i - 1] not in RELATIVE_PRONOUNS:
+            return i
+    return 0
 
 
 @lru_cache(maxsize=1)
@@ -285,8 +292,18 @@ def table_caption(text: str, row_start: int) -> tuple[int, int]:
 
 
 def line_subject(line: str, section_kind: str) -> str:
-    """Who a line of text (a table row) is about, read on its own."""
-    return sentence_subject(list(keys_of(line)), section_kind, False)
+    """Who a line of text (a table row) is about, read on its own. A reference number glued to a word ("Lionel et
+    al10", "Smith et al.5") is dropped from it, so that the row's citation is read."""
+    return sentence_subject([_unglued(k) for k in keys_of(line)], section_kind, False)
+
+
+def _unglued(key: str) -> str:
+    """A token without the citation number glued to its end: "al10" -> "al"; numbers and codes are kept."""
+    if key[-1:].isdigit() and key[:1].isalpha():
+        stem = key.rstrip("0123456789")
+        if stem.isalpha():
+            return stem
+    return key
 
 
 def caption_subject(caption: str) -> str | None:

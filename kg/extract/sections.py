@@ -216,11 +216,14 @@ def _units(text: str) -> list[_Unit]:
             units.append(_Unit(para[0].start, para[-1].end, list(para)))
             para.clear()
 
-    for line in _lines(text):
+    lines = _lines(text)
+    for i, line in enumerate(lines):
         if not line.text.strip():
             flush()
             continue
         heading = _heading_of(line.text)
+        if heading is not None and not heading[2] and _in_table(lines, i):
+            heading = None
         if heading is not None:
             flush()
             units.append(_Unit(line.start, line.end, [line], heading))
@@ -228,6 +231,11 @@ def _units(text: str) -> list[_Unit]:
             para.append(line)
     flush()
     return units
+
+
+def _in_table(lines: list[_Line], i: int) -> bool:
+    """A line between two table rows (tab-separated cells) is a row label ("Outcome", "Treatment"), not a heading."""
+    return 0 < i < len(lines) - 1 and "\t" in lines[i - 1].text and "\t" in lines[i + 1].text
 
 
 def _inline_label(line: str) -> Optional[re.Match[str]]:
@@ -331,17 +339,28 @@ def find_sections(text: str, languages: bool = True) -> tuple[Section, ...]:
             elif level:
                 heading_levels = [(lv, k) for lv, k in heading_levels if lv < level] + [(level, kind)]
             seen_heading = True
+            statement = kind == "acknowledgements" and current[1] == "methods"  # "Ethics statement" in the methods
             if kind == "figure" and current[1] != "figure":
                 resume = resume or current
+            elif statement:
+                resume = current
             elif kind != "figure":
                 resume = None
             open_(unit.start, title, kind)
-            single = kind in ("keywords", "figure")
+            single = kind in ("keywords", "figure") or statement
             continue
         if single:
             single = False
             after_single = current[1]
+            if current[1] == "acknowledgements" and resume is not None and len(unit.lines) > 1:
+                open_(unit.lines[1].start, *resume)  # lines not parted by blank lines: the statement is the first
+                resume = None
             continue
+        if current[1] == "acknowledgements":
+            row = next((line for line in unit.lines if "\t" in line.text), None)
+            if row is not None:  # a table after the end matter (where PDF conversion puts them) is the paper's
+                open_(row.start, "", "other")
+                continue
         inline = _inline(unit)
         if inline is not None and not seen_heading and current == ("", "front") \
                 and inline[1] not in ("front", "keywords", "figure") and not _prose(unit):
