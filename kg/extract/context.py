@@ -186,7 +186,9 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previ
     """Who a sentence is about.
 
     A relative named at the head of the sentence ("Her mother had ...", "The patient's father reported ...") makes
-    it the family's. Otherwise a strong patient cue makes it the patient's, else a strong family cue the family's,
+    it the family's, and a definition ("X is a rare disorder ...") before any word about the patient or the family
+    makes it other. Otherwise a strong patient cue makes it the patient's ("the proband's sister" names the sister,
+    not the proband), else a strong family cue the family's,
     a citation marker or a strong literature cue the literature's, and a strong "other" cue (a generic statement:
     "X is caused by ...", a differential diagnosis) other. Without a strong cue the section decides (case ->
     patient, discussion -> other) and weak cues tip it: in a patient section, a generic wording ("usually",
@@ -198,7 +200,10 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previ
     family_lead = False
     cues = _cues(keys)
     first_cue = min((i for i, _, subject, _ in cues if subject in ("patient", "family")), default=len(keys))
-    for i, _, subject, strength in cues:
+    relatives = {i for i, _, subject, strength in cues if subject == "family" and strength == "strong"}
+    for i, j, subject, strength in cues:
+        if subject == "patient" and j + 1 in relatives and keys[j] == "s":
+            continue  # "the proband's sister": the relative is who the words name
         (strong if strength == "strong" else weak).add(subject)
         if subject == "family" and strength == "strong" and i < FAMILY_LEAD \
                 and all(k in POSSESSIVES or k == "patient" or k == "proband" for k in keys[:i]):
