@@ -167,3 +167,14 @@ def test_normal_binds_to_what_it_follows_and_unlikely_negates(pipeline):
         "negated"]
     assert rows("Bronchospasm seemed to be unlikely because the x-ray showed normal findings.")["bronchospasm"][
         "negated"]
+
+
+def test_naming_the_patient_ends_a_relatives_scope(pipeline):
+    text = ("Case presentation\nWhile the twin brother had a birth weight of 2.50 kg, the proband was small for "
+            "gestational age with birth weight 1.79 kg.\n")
+    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    sga = next(r for r in rows if r["id"] == "HP:0001518")
+    assert sga["subject"] == "patient"
+    text = "Case presentation\nHer brother had small for gestational age birth weight.\n"
+    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    assert next(r for r in rows if r["id"] == "HP:0001518")["subject"] == "family"
