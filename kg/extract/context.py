@@ -198,12 +198,23 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previ
     strong: set[str] = set()
     weak: set[str] = set()
     family_lead = False
-    cues = _cues(keys)
-    first_cue = min((i for i, _, subject, _ in cues if subject in ("patient", "family")), default=len(keys))
-    relatives = {i for i, _, subject, strength in cues if subject == "family" and strength == "strong"}
-    for i, j, subject, strength in cues:
-        if subject == "patient" and j + 1 in relatives and keys[j] == "s":
-            continue  # "the proband's sister": the relative is who the words name
+    first_cue = -1  # where the first word about the patient or the family is (cues come in text order)
+    patients = 0  # strong patient cues that name the patient ("the proband's sister" names the sister)
+    after_patient = -1
+    for i, j, subject, strength in _cues(keys):
+        if subject == "patient":
+            if first_cue < 0:
+                first_cue = i
+            if strength == "strong":
+                patients += 1
+                after_patient = j
+        elif subject == "family":
+            if first_cue < 0:
+                first_cue = i
+            if strength == "strong" and i == after_patient + 1 and keys[after_patient] == "s":
+                patients -= 1
+                if not patients:
+                    strong.discard("patient")
         (strong if strength == "strong" else weak).add(subject)
         if subject == "family" and strength == "strong" and i < FAMILY_LEAD \
                 and all(k in POSSESSIVES or k == "patient" or k == "proband" for k in keys[:i]):
@@ -211,16 +222,17 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previ
     default = SECTION_DEFAULT.get(section_kind, "other")
     if family_lead and not has_marker:
         return "family"
-    copula = _definition(keys)
-    if copula and copula < first_cue and not has_marker:
-        return "other"
+    if not has_marker and first_cue != 0 and first_cue != 1:
+        copula = _definition(keys)
+        if copula and (copula < first_cue or first_cue < 0):
+            return "other"
     if "patient" in strong and not has_marker:
         return "patient"
     if "family" in strong and not has_marker:
         return "family"
     if has_marker or "literature" in strong:
         return "literature"
-    if "other" in strong or (not weak and _definition(keys)):
+    if "other" in strong:
         return "other"
     if default == "patient":
         if "other" in weak and "patient" not in weak:
@@ -240,6 +252,9 @@ DEFINITION_LEAD = 8  # "Holoprosencephaly (HPE) is a severe congenital brain mal
 def _definition(keys: list[str]) -> int:
     """Where the copula of a definition is: "<term> is a/an ..." or "<terms> are a/an ..." within the first tokens of
     the sentence; 0 when the sentence is none."""
+    head = keys[:DEFINITION_LEAD + 1]
+    if "is" not in head and "are" not in head:
+        return 0
     for i in range(1, min(len(keys) - 1, DEFINITION_LEAD)):
         if keys[i] in ("is", "are") and keys[i + 1] in ("a", "an") and keys[i - 1] not in RELATIVE_PRONOUNS:
             return i
