@@ -1,8 +1,14 @@
 """Sections of a plain-text or Markdown report: headings, inline labels, captions and front-matter blocks.
 
 Headings are Markdown ``#`` lines and stand-alone lines equal to a phrase of
-``kg/resources/section_headers.tsv``. A paragraph that starts with such a phrase followed by a colon or a bold
-close ("Keywords: ...", "**Figure 1:** ...", "* **Corresponding Author:** ...") opens a section too.
+``kg/resources/section_headers.tsv`` (a line between two table rows is a row label, not a heading). A paragraph
+that starts with such a phrase followed by a colon or a bold close ("Keywords: ...", "**Figure 1:** ...",
+"* **Corresponding Author:** ...") opens a section too. A generic subheading of the table ("Treatment", "Outcome",
+kind ``subsection``) takes the kind of the section it is in (the case presentation's or the discussion's); after
+the front matter it opens a case section.
+
+An ethics or consent statement heading inside the methods holds one paragraph (one line where lines are not parted
+by blank lines) and the methods resume after it; a table after the end matter is the paper's (kind ``other``).
 
 Sections never overlap and cover the text in order. Figure and table captions are split out, not nested: a
 caption paragraph is its own ``figure`` section and the section it interrupted resumes after it under the same
@@ -28,7 +34,10 @@ SECTION_HEADERS = RESOURCES / "section_headers.tsv"
 KINDS = frozenset({
     "front", "abstract", "keywords", "introduction", "case", "methods", "results", "discussion",
     "conclusion", "references", "figure", "acknowledgements", "other",
+    "subsection",  # table value only: a generic subheading ("Treatment", "Outcome") takes the kind it is in
 })
+SUBSECTION_PARENTS = frozenset({"abstract", "introduction", "case", "methods", "results", "discussion", "conclusion",
+                                "other"})
 LANGUAGE_SAMPLE = 1500  # characters of a section read to tell its language; sections do not switch midway
 FRONT_ZONE = frozenset({"front", "abstract", "keywords"})
 BODY_INLINE_IGNORED_IN_ABSTRACT = frozenset({"introduction", "methods", "results", "conclusion", "case", "discussion"})
@@ -328,6 +337,8 @@ def find_sections(text: str, languages: bool = True) -> tuple[Section, ...]:
     for index, unit in enumerate(units):
         if unit.heading is not None:
             title, kind, level = unit.heading
+            if kind == "subsection":
+                kind = current[1] if current[1] in SUBSECTION_PARENTS else "case"
             if index == 0 and kind == "case" and _banner(units):
                 continue  # an article-type banner ("CASE REPORT") above the title
             single, after_single = False, None
@@ -367,6 +378,8 @@ def find_sections(text: str, languages: bool = True) -> tuple[Section, ...]:
             inline = None  # a title that opens with a label: "Case report: a novel mutation in ..."
         if inline is not None and inline[1] != "front":
             title, kind = inline
+            if kind == "subsection":
+                kind = current[1] if current[1] in SUBSECTION_PARENTS else "case"
             if kind == "figure":
                 if current[1] != "figure":
                     resume = resume or current

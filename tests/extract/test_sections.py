@@ -192,3 +192,22 @@ def test_row_label_between_table_rows_is_no_heading():
 def test_case_headings_of_genetic_reports(heading):
     text = f"Methods\nWhole-exome sequencing was performed.\n{heading}\nThe proband was a boy with ataxia.\n"
     assert [s.kind for s in find_sections(text)] == ["methods", "case"]
+
+
+def test_generic_subheading_takes_the_kind_it_is_in():
+    text = ("Case presentation\nA 4-year-old boy had seizures.\nTreatment\nHe was given valproate.\n"
+            "Discussion\nThe syndrome is rare.\nTreatment\nTreatment of the syndrome usually includes valproate.\n")
+    assert [(s.kind, s.title) for s in find_sections(text)] == [
+        ("case", "Case presentation"), ("case", "Treatment"), ("discussion", "Discussion"),
+        ("discussion", "Treatment")]
+    text = "A novel mutation in a boy with seizures\n\nAbstract\nWe report a boy.\n\nOutcome\nHe recovered.\n"
+    assert [s.kind for s in find_sections(text)][-2:] == ["abstract", "abstract"]
+
+
+def test_table_after_the_end_matter_is_the_papers():
+    text = ("Discussion\nThe disease is rare.\nCompeting Interests\nThe authors declare no competing interests.\n"
+            "Patient\t1\t2\nAge at onset\t5 m\t3 m\nMacrocephaly\t+\t+\n")
+    sections = find_sections(text)
+    assert [(s.kind, s.title) for s in sections] == [("discussion", "Discussion"),
+                                                     ("acknowledgements", "Competing Interests"), ("other", "")]
+    assert text[sections[-1].start:].startswith("Patient\t1")
