@@ -148,6 +148,8 @@ def test_negation_hypothesis_and_family_wording(pipeline):
     assert found["cystinuria"]["negated"] and not found["urolithiasis"]["negated"]
     found = rows("Previous genetic testing for Friedreich ataxia was negative.")
     assert found["ataxia"]["subject"] != "patient"
+    found = rows("A 20-month-old boy was referred for diagnostic workup for cleft palate and hydrocephalus.")
+    assert found["hydrocephalus"]["subject"] == "patient" and not found["hydrocephalus"]["negated"]
     found = rows("The pregnancy was marked by maternal anorexia, and the boy had microcephaly.")
     assert found["anorexia"]["subject"] == "family" and found["microcephaly"]["subject"] == "patient"
 
