@@ -186,7 +186,9 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previ
     """Who a sentence is about.
 
     A relative named at the head of the sentence ("Her mother had ...", "The patient's father reported ...") makes
-    it the family's. Otherwise a strong patient cue makes it the patient's, else a strong family cue the family's,
+    it the family's, and a definition ("X is a rare disorder ...") before any word about the patient or the family
+    makes it other. Otherwise a strong patient cue makes it the patient's ("the proband's sister" names the sister,
+    not the proband), else a strong family cue the family's,
     a citation marker or a strong literature cue the literature's, and a strong "other" cue (a generic statement:
     "X is caused by ...", a differential diagnosis) other. Without a strong cue the section decides (case ->
     patient, discussion -> other) and weak cues tip it: in a patient section, a generic wording ("usually",
@@ -196,7 +198,23 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previ
     strong: set[str] = set()
     weak: set[str] = set()
     family_lead = False
-    for i, _, subject, strength in _cues(keys):
+    first_cue = -1  # where the first word about the patient or the family is (cues come in text order)
+    patients = 0  # strong patient cues that name the patient ("the proband's sister" names the sister)
+    after_patient = -1
+    for i, j, subject, strength in _cues(keys):
+        if subject == "patient":
+            if first_cue < 0:
+                first_cue = i
+            if strength == "strong":
+                patients += 1
+                after_patient = j
+        elif subject == "family":
+            if first_cue < 0:
+                first_cue = i
+            if strength == "strong" and i == after_patient + 1 and keys[after_patient] == "s":
+                patients -= 1
+                if not patients:
+                    strong.discard("patient")
         (strong if strength == "strong" else weak).add(subject)
         if subject == "family" and strength == "strong" and i < FAMILY_LEAD \
                 and all(k in POSSESSIVES or k == "patient" or k == "proband" for k in keys[:i]):
@@ -204,13 +222,17 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previ
     default = SECTION_DEFAULT.get(section_kind, "other")
     if family_lead and not has_marker:
         return "family"
+    if not has_marker and first_cue != 0 and first_cue != 1:
+        copula = _definition(keys)
+        if copula and (copula < first_cue or first_cue < 0):
+            return "other"
     if "patient" in strong and not has_marker:
         return "patient"
     if "family" in strong and not has_marker:
         return "family"
     if has_marker or "literature" in strong:
         return "literature"
-    if "other" in strong or (not weak and _definition(keys)):
+    if "other" in strong:
         return "other"
     if default == "patient":
         if "other" in weak and "patient" not in weak:
@@ -223,15 +245,20 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previ
 
 BACKGROUND = {"introduction", "discussion", "conclusion"}
 PRONOUNS = {"she", "he", "her", "his"}
+RELATIVE_PRONOUNS = {"which", "that", "who"}  # "X, which is a sign of ..., was found in our patient": no definition
 DEFINITION_LEAD = 8  # "Holoprosencephaly (HPE) is a severe congenital brain malformation ...": copula near the start
 
 
-def _definition(keys: list[str]) -> bool:
-    """A definition: "<term> is a/an ..." or "<terms> are a/an ..." within the first tokens of the sentence."""
+def _definition(keys: list[str]) -> int:
+    """Where the copula of a definition is: "<term> is a/an ..." or "<terms> are a/an ..." within the first tokens of
+    the sentence; 0 when the sentence is none."""
+    head = keys[:DEFINITION_LEAD + 1]
+    if "is" not in head and "are" not in head:
+        return 0
     for i in range(1, min(len(keys) - 1, DEFINITION_LEAD)):
-        if keys[i] in ("is", "are") and keys[i + 1] in ("a", "an"):
-            return True
-    return False
+        if keys[i] in ("is", "are") and keys[i + 1] in ("a", "an") and keys[i - 1] not in RELATIVE_PRONOUNS:
+            return i
+    return 0
 
 
 @lru_cache(maxsize=1)
@@ -285,8 +312,18 @@ def table_caption(text: str, row_start: int) -> tuple[int, int]:
 
 
 def line_subject(line: str, section_kind: str) -> str:
-    """Who a line of text (a table row) is about, read on its own."""
-    return sentence_subject(list(keys_of(line)), section_kind, False)
+    """Who a line of text (a table row) is about, read on its own. A reference number glued to a word ("Lionel et
+    al10", "Smith et al.5") is dropped from it, so that the row's citation is read."""
+    return sentence_subject([_unglued(k) for k in keys_of(line)], section_kind, False)
+
+
+def _unglued(key: str) -> str:
+    """A token without the citation number glued to its end: "al10" -> "al"; numbers and codes are kept."""
+    if key[-1:].isdigit() and key[:1].isalpha():
+        stem = key.rstrip("0123456789")
+        if stem.isalpha():
+            return stem
+    return key
 
 
 def caption_subject(caption: str) -> str | None:

@@ -1,8 +1,14 @@
 """Sections of a plain-text or Markdown report: headings, inline labels, captions and front-matter blocks.
 
 Headings are Markdown ``#`` lines and stand-alone lines equal to a phrase of
-``kg/resources/section_headers.tsv``. A paragraph that starts with such a phrase followed by a colon or a bold
-close ("Keywords: ...", "**Figure 1:** ...", "* **Corresponding Author:** ...") opens a section too.
+``kg/resources/section_headers.tsv`` (a line between two table rows is a row label, not a heading). A paragraph
+that starts with such a phrase followed by a colon or a bold close ("Keywords: ...", "**Figure 1:** ...",
+"* **Corresponding Author:** ...") opens a section too. A generic subheading of the table ("Treatment", "Outcome",
+kind ``subsection``) takes the kind of the section it is in (the case presentation's or the discussion's); after
+the front matter it opens a case section.
+
+An ethics or consent statement heading inside the methods holds one paragraph (one line where lines are not parted
+by blank lines) and the methods resume after it; a table after the end matter is the paper's (kind ``other``).
 
 Sections never overlap and cover the text in order. Figure and table captions are split out, not nested: a
 caption paragraph is its own ``figure`` section and the section it interrupted resumes after it under the same
@@ -28,7 +34,10 @@ SECTION_HEADERS = RESOURCES / "section_headers.tsv"
 KINDS = frozenset({
     "front", "abstract", "keywords", "introduction", "case", "methods", "results", "discussion",
     "conclusion", "references", "figure", "acknowledgements", "other",
+    "subsection",  # table value only: a generic subheading ("Treatment", "Outcome") takes the kind it is in
 })
+SUBSECTION_PARENTS = frozenset({"abstract", "introduction", "case", "methods", "results", "discussion", "conclusion",
+                                "other"})
 LANGUAGE_SAMPLE = 1500  # characters of a section read to tell its language; sections do not switch midway
 FRONT_ZONE = frozenset({"front", "abstract", "keywords"})
 BODY_INLINE_IGNORED_IN_ABSTRACT = frozenset({"introduction", "methods", "results", "conclusion", "case", "discussion"})
@@ -216,11 +225,14 @@ def _units(text: str) -> list[_Unit]:
             units.append(_Unit(para[0].start, para[-1].end, list(para)))
             para.clear()
 
-    for line in _lines(text):
+    lines = _lines(text)
+    for i, line in enumerate(lines):
         if not line.text.strip():
             flush()
             continue
         heading = _heading_of(line.text)
+        if heading is not None and not heading[2] and _in_table(lines, i):
+            heading = None
         if heading is not None:
             flush()
             units.append(_Unit(line.start, line.end, [line], heading))
@@ -228,6 +240,11 @@ def _units(text: str) -> list[_Unit]:
             para.append(line)
     flush()
     return units
+
+
+def _in_table(lines: list[_Line], i: int) -> bool:
+    """A line between two table rows (tab-separated cells) is a row label ("Outcome", "Treatment"), not a heading."""
+    return 0 < i < len(lines) - 1 and "\t" in lines[i - 1].text and "\t" in lines[i + 1].text
 
 
 def _inline_label(line: str) -> Optional[re.Match[str]]:
@@ -320,6 +337,8 @@ def find_sections(text: str, languages: bool = True) -> tuple[Section, ...]:
     for index, unit in enumerate(units):
         if unit.heading is not None:
             title, kind, level = unit.heading
+            if kind == "subsection":
+                kind = current[1] if current[1] in SUBSECTION_PARENTS else "case"
             if index == 0 and kind == "case" and _banner(units):
                 continue  # an article-type banner ("CASE REPORT") above the title
             single, after_single = False, None
@@ -331,23 +350,36 @@ def find_sections(text: str, languages: bool = True) -> tuple[Section, ...]:
             elif level:
                 heading_levels = [(lv, k) for lv, k in heading_levels if lv < level] + [(level, kind)]
             seen_heading = True
+            statement = kind == "acknowledgements" and current[1] == "methods"  # "Ethics statement" in the methods
             if kind == "figure" and current[1] != "figure":
                 resume = resume or current
+            elif statement:
+                resume = current
             elif kind != "figure":
                 resume = None
             open_(unit.start, title, kind)
-            single = kind in ("keywords", "figure")
+            single = kind in ("keywords", "figure") or statement
             continue
         if single:
             single = False
             after_single = current[1]
+            if current[1] == "acknowledgements" and resume is not None and len(unit.lines) > 1:
+                open_(unit.lines[1].start, *resume)  # lines not parted by blank lines: the statement is the first
+                resume = None
             continue
+        if current[1] == "acknowledgements":
+            row = next((line for line in unit.lines if "\t" in line.text), None)
+            if row is not None:  # a table after the end matter (where PDF conversion puts them) is the paper's
+                open_(row.start, "", "other")
+                continue
         inline = _inline(unit)
         if inline is not None and not seen_heading and current == ("", "front") \
                 and inline[1] not in ("front", "keywords", "figure") and not _prose(unit):
             inline = None  # a title that opens with a label: "Case report: a novel mutation in ..."
         if inline is not None and inline[1] != "front":
             title, kind = inline
+            if kind == "subsection":
+                kind = current[1] if current[1] in SUBSECTION_PARENTS else "case"
             if kind == "figure":
                 if current[1] != "figure":
                     resume = resume or current

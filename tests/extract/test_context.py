@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from kg.extract.concepts import Tokens
-from kg.extract.context import (attributes_for, caption_subject, find_triggers, sentence_subject, table_caption,
-                                table_row_negated)
+from kg.extract.context import (attributes_for, caption_subject, find_triggers, line_subject, sentence_subject,
+                                table_caption, table_row_negated)
 from kg.model import Document
 
 
@@ -96,3 +96,85 @@ def test_annotate_reads_tables_and_abbreviations(pipeline):
     assert by_text["hypogonadism"]["negated"]
     assert by_text["ataxia"]["subject"] == "literature"
     assert by_text["splenomegaly"]["subject"] == "other"
+
+
+def test_a_relative_who_reports_a_finding_is_not_its_subject(pipeline):
+    assert sentence_subject(_keys("The parents noted subtle patchy hyperpigmentation after phototherapy."), "case",
+                            False) == "patient"
+    assert sentence_subject(_keys("His mother noticed that he was very irritable."), "case", False) == "patient"
+    assert sentence_subject(_keys("His mother had recurrent migraine."), "case", False) == "family"
+    text = "Case presentation\nA history of nocturnal sleep apnea was mentioned by the parents.\n"
+    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    apnea = next(r for r in rows if r["id"] == "HP:0010535")
+    assert apnea["subject"] == "patient" and not apnea["negated"]
+
+
+def test_affected_siblings_of_a_family_report_are_its_patients(pipeline):
+    assert sentence_subject(_keys("The second affected sibling had preauricular tags."), "case", False) == "patient"
+    assert sentence_subject(_keys("Her brother had preauricular tags."), "case", False) == "family"
+    text = "Case presentation\nVomiting and constipation were also noted in both brothers.\n"
+    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    assert {r["subject"] for r in rows if r["id"].startswith("HP:")} == {"patient"}
+
+
+def test_definition_before_the_patient_is_named_is_generic():
+    keys = _keys("Polydactyly is a common feature of BBS; the absence of polydactyly in the proband is unusual.")
+    assert sentence_subject(keys, "discussion", False) == "other"
+    keys = _keys("Cone-shaped epiphyses are a frequent finding in skeletal dysplasias, in this case in the thumb.")
+    assert sentence_subject(keys, "discussion", False) == "other"
+    assert sentence_subject(_keys("The proband is a 7-year-old girl with ataxia."), "case", False) == "patient"
+    keys = _keys("Tongue atrophy, which is a sign of myasthenia, was a remarkable finding in our patient.")
+    assert sentence_subject(keys, "discussion", False) == "patient"
+
+
+def test_table_row_citing_a_reference_with_a_glued_number_is_literature():
+    row = "c.1937A>G\tQ646R\tYes\tGDD, microcephaly, axial hypotonia\tHomozygous\t28\tLionel et al10"
+    assert line_subject(row, "results") == "literature"
+    assert line_subject("c.670C>G\tR224G\tYes\tDevelopmental delay, microcephaly\tHomozygous\tThis study",
+                        "results") == "patient"
+    assert line_subject("Hb\t11.8 g/dL\tNormal\tHbA2 3.1", "results") == "patient"
+
+
+def test_negation_hypothesis_and_family_wording(pipeline):
+    def rows(sentence):
+        text = "Case presentation\n" + sentence + "\n"
+        return {r["text"].lower(): r for r in pipeline.annotate(Document(doc_id="t", source="t", text=text,
+                                                                         format="text")) if r["id"].startswith("HP:")}
+    found = rows("Mild changes such as toe syndactyly were not observable on clinical examination.")
+    assert found["toe syndactyly"]["negated"]
+    found = rows("Although patient 2 did not present overt immune deficiency, she had oral candidiasis.")
+    assert found["immune deficiency"]["negated"]
+    found = rows("Using urinary amino acids, we excluded cystinuria as a cause of the urolithiasis.")
+    assert found["cystinuria"]["negated"] and not found["urolithiasis"]["negated"]
+    found = rows("Previous genetic testing for Friedreich ataxia was negative.")
+    assert found["ataxia"]["subject"] != "patient"
+    found = rows("A 20-month-old boy was referred for diagnostic workup for cleft palate and hydrocephalus.")
+    assert found["hydrocephalus"]["subject"] == "patient" and not found["hydrocephalus"]["negated"]
+    found = rows("The pregnancy was marked by maternal anorexia, and the boy had microcephaly.")
+    assert found["anorexia"]["subject"] == "family" and found["microcephaly"]["subject"] == "patient"
+
+
+def test_the_patients_relative_names_the_relative():
+    keys = _keys("Fundus photographs of the proband's sister show bull's eye macular atrophy.")
+    assert sentence_subject(keys, "case", False) == "family"
+    assert sentence_subject(_keys("Fundus photographs of the proband show macular atrophy."), "case", False) == "patient"
+
+
+def test_unlikely_negates(pipeline):
+    def rows(sentence):
+        text = "Case presentation\n" + sentence + "\n"
+        return {r["text"].lower(): r for r in pipeline.annotate(Document(doc_id="t", source="t", text=text,
+                                                                         format="text")) if r["id"].startswith("HP:")}
+    assert rows("Bronchospasm seemed to be unlikely because the x-ray showed normal findings.")["bronchospasm"][
+        "negated"]
+
+
+def test_naming_the_patient_ends_a_relatives_scope(pipeline):
+    text = ("Case presentation\nWhile the twin brother had a birth weight of 2.50 kg, the proband was small for "
+            "gestational age with birth weight 1.79 kg.\n")
+    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    sga = next(r for r in rows if r["id"] == "HP:0001518")
+    assert sga["subject"] == "patient"
+    text = "Case presentation\nHer brother had small for gestational age birth weight.\n"
+    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    assert next(r for r in rows if r["id"] == "HP:0001518")["subject"] == "family"

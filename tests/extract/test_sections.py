@@ -169,3 +169,45 @@ def test_header_table_is_strict(tmp_path, body, message):
 )
 def test_labels_in_titles_and_banners(text, expected):
     assert [(s.kind, s.title) for s in find_sections(text)] == expected
+
+
+def test_statement_inside_the_methods_holds_one_paragraph():
+    text = ("Materials and Methods\nEthics statement\nThe study was approved by the ethics committee.\n"
+            "The proband is a female with moderate thrombocytopenia since childhood.\n"
+            "Results\nThe platelets were large.\n"
+            "Funding\nThis work was funded by a grant.\nThe authors thank the family.\n")
+    kinds = [(s.kind, s.title) for s in find_sections(text)]
+    assert kinds == [("methods", "Materials and Methods"), ("acknowledgements", "Ethics statement"),
+                     ("methods", "Materials and Methods"), ("results", "Results"), ("acknowledgements", "Funding")]
+
+
+def test_row_label_between_table_rows_is_no_heading():
+    text = ("Case description\nThe index patient was a boy.\nFeature\tIndex case\tBrother\nIUGR\tY\tY\n"
+            "Outcome\n Neurodevelopmental delay\t?\tY\nDeath\tY\tY\n\nOutcome\nThe boy died at three months.\n")
+    assert [(s.kind, s.title) for s in find_sections(text)] == [("case", "Case description"), ("case", "Outcome")]
+
+
+@pytest.mark.parametrize("heading", ["Description of the patient", "FAMILY REPORT", "Case descriptions",
+                                     "Clinical course"])
+def test_case_headings_of_genetic_reports(heading):
+    text = f"Methods\nWhole-exome sequencing was performed.\n{heading}\nThe proband was a boy with ataxia.\n"
+    assert [s.kind for s in find_sections(text)] == ["methods", "case"]
+
+
+def test_generic_subheading_takes_the_kind_it_is_in():
+    text = ("Case presentation\nA 4-year-old boy had seizures.\nTreatment\nHe was given valproate.\n"
+            "Discussion\nThe syndrome is rare.\nTreatment\nTreatment of the syndrome usually includes valproate.\n")
+    assert [(s.kind, s.title) for s in find_sections(text)] == [
+        ("case", "Case presentation"), ("case", "Treatment"), ("discussion", "Discussion"),
+        ("discussion", "Treatment")]
+    text = "A novel mutation in a boy with seizures\n\nAbstract\nWe report a boy.\n\nOutcome\nHe recovered.\n"
+    assert [s.kind for s in find_sections(text)][-2:] == ["abstract", "abstract"]
+
+
+def test_table_after_the_end_matter_is_the_papers():
+    text = ("Discussion\nThe disease is rare.\nCompeting Interests\nThe authors declare no competing interests.\n"
+            "Patient\t1\t2\nAge at onset\t5 m\t3 m\nMacrocephaly\t+\t+\n")
+    sections = find_sections(text)
+    assert [(s.kind, s.title) for s in sections] == [("discussion", "Discussion"),
+                                                     ("acknowledgements", "Competing Interests"), ("other", "")]
+    assert text[sections[-1].start:].startswith("Patient\t1")
