@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 from weakref import WeakKeyDictionary
 
 from kg.errors import ResourceError
@@ -47,6 +47,7 @@ ADMIN_REACH = 4  # words between an administration phrase and the drug it govern
 ROUTE_REACH = 3
 MEASURE_REACH = 2  # "X levels", "X and Y levels"
 TEST_TYPES = ("LabTest", "Procedure")
+MISSPELT_MIN = 8  # letters of a word tried as a misspelt drug name (shorter words are too often other words)
 HYPHENS = ("-", "\u2010", "\u2011", "\u2013")
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _JOINERS = frozenset({"and", "or"})
@@ -59,6 +60,7 @@ class Cues(NamedTuple):
     dose_after: re.Pattern
     dose_before: re.Pattern
     value_after: re.Pattern
+    number_after: re.Pattern
     substances: dict[tuple[str, ...], str]
 
 
@@ -103,6 +105,7 @@ def cues() -> Cues:
         dose_after=re.compile(rf"\s*[(\[,:]?\s*{amount}(?:{dose})(?![^\W\d_]|/)", re.IGNORECASE),
         dose_before=re.compile(rf"\d\s*(?:{dose})\s+(?:(?:{between})\s+)?$", re.IGNORECASE),
         value_after=re.compile(rf"\s*[(\[,]?\s*(?:(?:{link})\s*)?{amount}(?:{conc})(?![^\W\d_])", re.IGNORECASE),
+        number_after=re.compile(rf"\s*(?:(?:{link})\s*)?[<>≤≥~]?\s*\d", re.IGNORECASE),
         substances=substances)
 
 
@@ -147,6 +150,48 @@ def _drug_for(lex: Lexicon, keys: tuple[str, ...], analyte: Concept) -> Concept 
     return memo[key]
 
 
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_UNKNOWN = Concept(curie="", label="", type="Drug")
+
+
+def _edits(word: str) -> Iterator[str]:
+    """Spellings one typing slip away from ``word``, its first letter kept: a letter deleted, inserted, replaced or
+    swapped with the next, and two letters one apart swapped or three letters rotated ("cetixumab" -> cetuximab,
+    "cathecol" -> "catechol")."""
+    n = len(word)
+    for i in range(1, n):
+        yield word[:i] + word[i + 1:]
+        for c in _LETTERS:
+            yield word[:i] + c + word[i + 1:]
+            yield word[:i] + c + word[i:]
+        if i + 1 < n:
+            yield word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        if i + 2 < n:
+            a, b, c = word[i:i + 3]
+            yield word[:i] + c + b + a + word[i + 3:]
+            yield word[:i] + b + c + a + word[i + 3:]
+            yield word[:i] + c + a + b + word[i + 3:]
+    for c in _LETTERS:
+        yield word + c
+
+
+def _misspelt_drug(lex: Lexicon, key: str) -> Concept | None:
+    """The drug a word not in the lexicon would name with one typing slip corrected (see ``_edits``), when exactly
+    one drug is that close. Only DrugBank and curated drugs count: MeSH's chemical list names molecules and odd
+    variants ("informatin") that ordinary words are one slip away from."""
+    trie, concepts = lex.trie, lex.concepts
+    found: set[Concept] = set()
+    for variant in _edits(key):
+        node = trie.get(variant)
+        if node is not None:
+            for e in node.get(ENTRIES, ()):
+                c = concepts.get(e.curie)
+                if c is not None and c.type == "Drug" and not c.curie.startswith("MESH:"):
+                    found.add(c)
+                    break
+    return found.pop() if len(found) == 1 else None
+
+
 def _test_for(lex: Lexicon, keys: tuple[str, ...]) -> Concept | None:
     return next((c for c in _same_words(lex, keys) if c.type in TEST_TYPES), None)
 
@@ -154,7 +199,8 @@ def _test_for(lex: Lexicon, keys: tuple[str, ...]) -> Concept | None:
 def _english(text: str, m: Match) -> bool:
     """The name is written in Latin (or Greek) letters: the cues are English, a name in another script
     ("ایمونوگلوبولین وریدی") is left as recognised."""
-    return all(ch < "\u0250" or "\u0370" <= ch < "\u0400" for ch in text[m.start:m.end] if ch.isalpha())
+    surface = text[m.start:m.end]
+    return surface.isascii() or all(ch < "\u0250" or "\u0370" <= ch < "\u0400" for ch in surface if ch.isalpha())
 
 
 def drug_roles(lex: Lexicon, tokens: Tokens, matches: list[Match], start: int, end: int) -> list[Match]:
@@ -179,6 +225,7 @@ class _Sentence:
         self.i0, self.i1 = bisect_left(starts, start), bisect_left(starts, end)
         self.found = [(self.i0 + i, self.i0 + j, kinds)
                       for i, j, (kinds,) in scan_phrases(c.phrases, tokens.keys[self.i0:self.i1])]
+        self.kinds = frozenset().union(*(kinds for _, _, kinds in self.found))
         self.named = {k for m in matches if m.concept.type in ("Drug", "LabTest")
                       for k in range(m.first_token, m.last_token)}
         self.starting = {m.first_token for m in matches if m.concept.type in ("Drug", "LabTest")}
@@ -187,6 +234,8 @@ class _Sentence:
     def _before(self, m: Match, kind: str, reach: int, clean: bool = False) -> int | None:
         """End token of the nearest ``kind`` cue that ends at most ``reach`` tokens before ``m`` (with ``clean``: no
         comma, bracket or other break in between), or None."""
+        if kind not in self.kinds:
+            return None
         best = None
         for i, j, kinds in self.found:
             if j > m.first_token:
@@ -200,6 +249,8 @@ class _Sentence:
     def _after(self, m: Match, kind: str, reach: int, clean: bool = False, at: int | None = None) -> int | None:
         """Start token of the nearest ``kind`` cue that starts at most ``reach`` tokens after ``m`` (or after token
         ``at``; with ``clean``: no break in between), or None."""
+        if kind not in self.kinds:
+            return None
         end = m.last_token if at is None else at
         for i, _, kinds in self.found:
             if i >= end and kind in kinds:
@@ -209,7 +260,7 @@ class _Sentence:
         return None
 
     def _anywhere(self, kind: str, m: Match) -> bool:
-        return any(kind in kinds and (j <= m.first_token or i >= m.last_token) for i, j, kinds in self.found)
+        return kind in self.kinds and any(kind in kinds and (j <= m.first_token or i >= m.last_token) for i, j, kinds in self.found)
 
     def _governs(self, a: int, b: int) -> bool:
         """An administration phrase ending at token ``a`` reaches a name starting at ``b`` (or one ending at ``a``
@@ -261,7 +312,7 @@ class _Sentence:
             return True
         if c.dose_before.search(text, max(0, m.start - 30), m.start):
             return True
-        if "route" in self._match_kinds(m):  # the name says how it is given: "intravenous immunoglobulin (IVIG)"
+        if "route" in self.kinds and "route" in self._match_kinds(m):  # the name says how it is given: "intravenous immunoglobulin (IVIG)"
             return True
         if self._before(m, "route", ROUTE_REACH, clean=True) is not None or \
                 self._after(m, "route", ROUTE_REACH, clean=True) is not None:
@@ -302,21 +353,23 @@ class _Sentence:
         return key in self.cues.words["dose_follow"] or key in self.cues.words["route"] or key[:1].isdigit()
 
     def valued(self, m: Match) -> bool:
-        """A number among the two tokens after the name that is not a dose ("potassium was 3.1")."""
-        t = self.tokens
-        after = t.keys[m.last_token:min(m.last_token + 2, self.i1)]
-        return any(k[:1].isdigit() for k in after) and not self.cues.dose_after.match(t.text, m.end)
+        """A number right after the name, or after "was", ":" and the like, that is not a dose ("potassium was
+        3.1")."""
+        text = self.tokens.text
+        return bool(self.cues.number_after.match(text, m.end)) and not self.cues.dose_after.match(text, m.end)
 
     def tested(self, m: Match) -> bool:
         if self._after(m, "tested_after", 0, clean=True) is not None:
             return True
+        if "susceptibility" not in self.kinds:
+            return False
         trigger = next((j for _, j, kinds in self.found if "susceptibility" in kinds and j <= m.first_token), None)
         if trigger is None or not self._anywhere("microbiology", m):
             return False
         return not any("administer_before" in kinds and trigger <= i < m.first_token for i, _, kinds in self.found)
 
-    def imaging_agent(self, m: Match, inside: set[str]) -> bool:
-        if "imaging_agent" in inside and self._anywhere("imaging", m):
+    def imaging_agent(self, m: Match) -> bool:
+        if self._anywhere("imaging", m) and "imaging_agent" in self._match_kinds(m):
             return True
         if self._before(m, "radionuclide", 0, clean=True) is not None or \
                 self._after(m, "tracer_after", 0, clean=True) is not None:
@@ -375,7 +428,7 @@ class _Sentence:
             if self.drug_use(m) or self.tested(m):
                 continue
             measured = self.measured(m)
-            if measured == 2 or self.imaging_agent(m, self._match_kinds(m)) or \
+            if measured == 2 or self.imaging_agent(m) or \
                     (self.biological(m) and (measured or not self.administered(m))):
                 retyped = self._retyped(m, out)
                 if retyped is not None:
@@ -384,4 +437,37 @@ class _Sentence:
             if measured:
                 m = self._retyped(m, out) or m
             out.append(m)
+        misspelt = self._misspelt(out)
+        return sorted(out + misspelt, key=lambda m: m.start) if misspelt else out
+
+    def _misspelt(self, kept: list[Match]) -> list[Match]:
+        """Drug names misspelt by one slip ("corticosteroiods", "sevofluorane"): a word of ``MISSPELT_MIN`` letters
+        or more that the lexicon does not know, in a list with a drug ("azathioprine, corticosteroiods and ...") or
+        governed by an administration phrase ("initiation of cetixumab")."""
+        t, lex = self.tokens, self.lex
+        covered = {k for m in self.matches for k in range(m.first_token, m.last_token)}
+        drugs_at = {k for m in kept if m.concept.type == "Drug" for k in (m.first_token, m.last_token - 1)}
+        out = []
+        for k in range(self.i0, self.i1):
+            key = t.keys[k]
+            if len(key) < MISSPELT_MIN or k in covered or not key.isalpha() or key in lex.trie \
+                    or not t.text[t.starts[k]:t.ends[k]].isalpha():
+                continue
+            word = Match(t.starts[k], t.ends[k], _UNKNOWN, k, k + 1)
+            if not (self._listed_with(k, drugs_at) or self.administered(word)):
+                continue
+            drug = _misspelt_drug(lex, key)
+            if drug is not None:
+                out.append(word._replace(concept=drug))
         return out
+
+    def _listed_with(self, k: int, drugs_at: set[int]) -> bool:
+        """Token ``k`` and a drug name next to it are items of one list (a comma, "and" or "or" between)."""
+        t = self.tokens
+        for other, gap in ((k - 1, (k - 1, k)), (k + 1, (k, k + 1))):
+            if other in drugs_at and t.text[t.ends[gap[0]]:t.starts[gap[1]]].strip() in (",", "/"):
+                return True
+        for other, joiner in ((k - 2, k - 1), (k + 2, k + 1)):
+            if other in drugs_at and t.keys[joiner] in _JOINERS:
+                return True
+        return False

@@ -122,3 +122,35 @@ def test_the_cue_table_loads_every_kind():
     assert {"treated", "with"} <= set(cues.phrases) and "route" in cues.words
     assert cues.dose_after.match(" 400 units subcutaneously") and not cues.dose_after.match(" 12 mg/dL")
     assert cues.value_after.match(" was 25.2 umol/L") and not cues.value_after.match(" 1 g twice daily")
+
+
+def test_an_analyte_name_after_an_administration_phrase_is_a_drug_despite_later_numbers(pipeline):
+    text = "Prior to initiation of GH, height (102 cm) and armspan (102 cm) were similar."
+    assert _typed(pipeline, text).get("gh") == "Drug"
+
+
+@pytest.mark.parametrize("text, word, label", [
+    ("His disease had been resistant to azathioprine, corticosteroiods and infliximab.", "corticosteroiods",
+     "corticosteroid"),
+    ("Anesthesia was induced with sodium pentothal, sevofluorane and fentanyl.", "sevofluorane", "sevoflurane"),
+    ("Progressive disease led to initiation of cetixumab while erlotinib was continued.", "cetixumab", "cetuximab"),
+    ("She was given corticosteroiods after a dose of aspirin.", "corticosteroiods", "corticosteroid"),
+])
+def test_misspelt_drug_names_in_a_drug_context_are_drugs(pipeline, text, word, label):
+    rows = [r for r in _rows(pipeline, text) if r["text"] == word]
+    assert [(r["type"], r["label"]) for r in rows] == [("Drug", label)]
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Myofibrillar myopathy shows accumulation of desmin, myotilin and dystrophin.", "myotilin"),
+    ("He was treated with prednisone and information on the family history was given.", "information"),
+    ("Her seizures were treated with levetiracetam and eventually disappeared.", "eventually"),
+])
+def test_other_unknown_words_are_not_read_as_misspelt_drugs(pipeline, text, word):
+    assert word not in _drugs(pipeline, text)
+
+
+def test_drug_abbreviations_name_their_own_drugs(pipeline):
+    rows = _rows(pipeline, "Mycophenolate mofetil (MMF) was started; MTX was stopped.")
+    labels = {r["text"]: r["label"] for r in rows if r["type"] == "Drug"}
+    assert labels.get("MMF") == "mycophenolate mofetil" and labels.get("MTX") == "methotrexate"
