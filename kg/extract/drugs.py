@@ -16,6 +16,8 @@ drug use"). ``drug_roles`` reads the words around each Drug match of one sentenc
 * turns an analyte (a LabTest match: carnitine, folate, growth hormone, calcium) into the Drug concept of the same
   words where the words say it was given ("started on oral carnitine 1 g", "calcium tablets", "transfusion of
   platelets").
+* adds a drug name misspelt by one typing slip where it is listed with a drug or given ("azathioprine,
+  corticosteroiods and ...", "initiation of cetixumab").
 
 "Given" means a dose right after the name, a route word next to it, a treatment noun right after it ("GH therapy",
 "calcium tablets") or an administration phrase shortly before or after it in the same clause ("treated with",
@@ -366,7 +368,8 @@ class _Sentence:
         trigger = next((j for _, j, kinds in self.found if "susceptibility" in kinds and j <= m.first_token), None)
         if trigger is None or not self._anywhere("microbiology", m):
             return False
-        return not any("administer_before" in kinds and trigger <= i < m.first_token for i, _, kinds in self.found)
+        return not self.administered(m) and \
+            not any("administer_before" in kinds and trigger <= i < m.first_token for i, _, kinds in self.found)
 
     def imaging_agent(self, m: Match) -> bool:
         if self._anywhere("imaging", m) and "imaging_agent" in self._match_kinds(m):

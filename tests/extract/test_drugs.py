@@ -64,6 +64,8 @@ def test_antibiotics_an_isolate_was_tested_against_are_not_given(pipeline):
     assert not _drugs(pipeline, "Acid-fast bacilli were identified as rifampicin-susceptible M. tuberculosis.")
     text = "The isolate was resistant to oxacillin, and the patient was treated with vancomycin."
     assert _drugs(pipeline, text) == {"vancomycin"}
+    text = "The isolate was susceptible to oxacillin, and oxacillin was started."
+    assert _drugs(pipeline, text) == {"oxacillin"}
 
 
 def test_imaging_agents_are_not_treatments(pipeline):
@@ -154,3 +156,9 @@ def test_drug_abbreviations_name_their_own_drugs(pipeline):
     rows = _rows(pipeline, "Mycophenolate mofetil (MMF) was started; MTX was stopped.")
     labels = {r["text"]: r["label"] for r in rows if r["type"] == "Drug"}
     assert labels.get("MMF") == "mycophenolate mofetil" and labels.get("MTX") == "methotrexate"
+
+
+def test_every_substance_of_the_cue_table_is_a_drug_concept(pipeline):
+    substances = drugs.cues().substances
+    assert substances
+    assert all(pipeline.lexicon.concepts[curie].type == "Drug" for curie in substances.values())
