@@ -153,7 +153,6 @@ def _drug_for(lex: Lexicon, keys: tuple[str, ...], analyte: Concept) -> Concept 
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_UNKNOWN = Concept(curie="", label="", type="Drug")
 
 
 def _edits(word: str) -> Iterator[str]:
@@ -177,21 +176,29 @@ def _edits(word: str) -> Iterator[str]:
         yield word + c
 
 
+_MISSPELT: "WeakKeyDictionary[Lexicon, dict]" = WeakKeyDictionary()
+
+
 def _misspelt_drug(lex: Lexicon, key: str) -> Concept | None:
     """The drug a word not in the lexicon would name with one typing slip corrected (see ``_edits``), when exactly
-    one drug is that close. Only DrugBank and curated drugs count: MeSH's chemical list names molecules and odd
-    variants ("informatin") that ordinary words are one slip away from."""
-    trie, concepts = lex.trie, lex.concepts
-    found: set[Concept] = set()
-    for variant in _edits(key):
-        node = trie.get(variant)
-        if node is not None:
-            for e in node.get(ENTRIES, ()):
-                c = concepts.get(e.curie)
-                if c is not None and c.type == "Drug" and not c.curie.startswith("MESH:"):
-                    found.add(c)
-                    break
-    return found.pop() if len(found) == 1 else None
+    one drug is that close (memoised per lexicon). Only DrugBank and curated drugs count: MeSH's chemical list
+    names molecules and odd variants ("informatin") that ordinary words are one slip away from."""
+    memo = _MISSPELT.get(lex)
+    if memo is None:
+        memo = _MISSPELT[lex] = {}
+    if key not in memo:
+        trie, concepts = lex.trie, lex.concepts
+        found: set[Concept] = set()
+        for variant in _edits(key):
+            node = trie.get(variant)
+            if node is not None:
+                for e in node.get(ENTRIES, ()):
+                    c = concepts.get(e.curie)
+                    if c is not None and c.type == "Drug" and not c.curie.startswith("MESH:"):
+                        found.add(c)
+                        break
+        memo[key] = found.pop() if len(found) == 1 else None
+    return memo[key]
 
 
 def _test_for(lex: Lexicon, keys: tuple[str, ...]) -> Concept | None:
@@ -446,22 +453,28 @@ class _Sentence:
     def _misspelt(self, kept: list[Match]) -> list[Match]:
         """Drug names misspelt by one slip ("corticosteroiods", "sevofluorane"): a word of ``MISSPELT_MIN`` letters
         or more that the lexicon does not know, in a list with a drug ("azathioprine, corticosteroiods and ...") or
-        governed by an administration phrase ("initiation of cetixumab")."""
+        right after or before an administration phrase ("initiation of cetixumab")."""
         t, lex = self.tokens, self.lex
-        covered = {k for m in self.matches for k in range(m.first_token, m.last_token)}
         drugs_at = {k for m in kept if m.concept.type == "Drug" for k in (m.first_token, m.last_token - 1)}
+        governed = {j for _, j, kinds in self.found if "administer_before" in kinds} | \
+            {i - 1 for i, _, kinds in self.found if "administer_after" in kinds}
+        near = governed | {k + d for k in drugs_at for d in (-2, -1, 1, 2)}
+        covered = None
         out = []
-        for k in range(self.i0, self.i1):
+        for k in sorted(near):
+            if not self.i0 <= k < self.i1:
+                continue
             key = t.keys[k]
-            if len(key) < MISSPELT_MIN or k in covered or not key.isalpha() or key in lex.trie \
+            if len(key) < MISSPELT_MIN or not key.isalpha() or key in lex.trie \
                     or not t.text[t.starts[k]:t.ends[k]].isalpha():
                 continue
-            word = Match(t.starts[k], t.ends[k], _UNKNOWN, k, k + 1)
-            if not (self._listed_with(k, drugs_at) or self.administered(word)):
+            if covered is None:
+                covered = {q for m in self.matches for q in range(m.first_token, m.last_token)}
+            if k in covered or not (k in governed or self._listed_with(k, drugs_at)):
                 continue
             drug = _misspelt_drug(lex, key)
             if drug is not None:
-                out.append(word._replace(concept=drug))
+                out.append(Match(t.starts[k], t.ends[k], drug, k, k + 1))
         return out
 
     def _listed_with(self, k: int, drugs_at: set[int]) -> bool:
