@@ -269,7 +269,9 @@ class _Sentence:
         return None
 
     def _anywhere(self, kind: str, m: Match) -> bool:
-        return kind in self.kinds and any(kind in kinds and (j <= m.first_token or i >= m.last_token) for i, j, kinds in self.found)
+        """A ``kind`` cue somewhere in the sentence outside ``m``."""
+        return kind in self.kinds and any(kind in kinds and (j <= m.first_token or i >= m.last_token)
+                                          for i, j, kinds in self.found)
 
     def _governs(self, a: int, b: int) -> bool:
         """An administration phrase ending at token ``a`` reaches a name starting at ``b`` (or one ending at ``a``
@@ -321,7 +323,7 @@ class _Sentence:
             return True
         if c.dose_before.search(text, max(0, m.start - 30), m.start):
             return True
-        if "route" in self.kinds and "route" in self._match_kinds(m):  # the name says how it is given: "intravenous immunoglobulin (IVIG)"
+        if "route" in self.kinds and "route" in self._match_kinds(m):  # "intravenous immunoglobulin (IVIG)"
             return True
         if self._before(m, "route", ROUTE_REACH, clean=True) is not None or \
                 self._after(m, "route", ROUTE_REACH, clean=True) is not None:
@@ -424,8 +426,9 @@ class _Sentence:
         for m in self.matches:
             t = m.concept.type
             if t == "LabTest":
-                drug = None if m.distributed or not _english(self.tokens.text, m) else _drug_for(self.lex, tuple(keys[m.first_token:m.last_token]),
-                                                            m.concept)
+                drug = None
+                if not m.distributed and _english(self.tokens.text, m):
+                    drug = _drug_for(self.lex, tuple(keys[m.first_token:m.last_token]), m.concept)
                 if drug is not None and self.administered(m) and not self.measured(m) and not self.valued(m):
                     m = m._replace(concept=drug)
                 out.append(m)
