@@ -5,7 +5,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from typing import Sequence
 
-from kg.extract import citations, claims, context, demographics, relations
+from kg.extract import citations, claims, context, demographics, drugs, relations
 from kg.extract.concepts import Match, Tokens, recognize
 from kg.extract.language import detect_language, main_language
 from kg.extract.lexicon import Lexicon
@@ -144,6 +144,9 @@ class Pipeline:
             if s.section_kind in NO_MENTIONS:
                 continue
             matches: list[Match] = recognize(lexicon, tokens, s.start, s.end)
+            if not matches:
+                continue
+            matches = drugs.drug_roles(lexicon, tokens, matches, s.start, s.end)
             if not matches:
                 continue
             first = bisect_left(token_starts, s.start)
