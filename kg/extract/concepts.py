@@ -340,7 +340,9 @@ def _resolve(matches: list[Match]) -> list[Match]:
         for k in kept[-12:]:
             if k.end <= m.start or k.start >= m.end:
                 continue
-            if GROUPS.get(k.concept.type, k.concept.type) == group or (k.start == m.start and k.end == m.end):
+            k_group = GROUPS.get(k.concept.type, k.concept.type)
+            if k_group == group or (k.start == m.start and k.end == m.end) \
+                    or (group == "problem" and k_group == "test" and k.start < m.start and m.end <= k.end):
                 clash = True
                 break
         if not clash:

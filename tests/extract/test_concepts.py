@@ -218,3 +218,10 @@ def test_comma_joined_conjunct_needs_a_closing_conjunction(pipeline):
     found = _found(pipeline, "She had pain in the elbow, fingers swollen since May.")
     assert ("pain in the elbow", "HP:0030835") in found
     assert not any(i == "HP:0030837" for _, i in found)
+
+
+def test_no_problem_inside_the_name_of_a_test(pipeline):
+    found = _found(pipeline, "His Glasgow Coma Scale score was 14 and a bone marrow aspiration was performed.")
+    ids = {i for _, i in found}
+    assert "CKG:glasgow-coma-scale" in ids
+    assert not any(t in ("Coma", "aspiration") for t, _ in found)
