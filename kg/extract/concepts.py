@@ -30,15 +30,16 @@ class Match(NamedTuple):
 
 
 class Tokens:
-    """Normalised tokens of a text, column-wise: ``starts``, ``ends`` (offsets into ``text``) and stemmed ``keys``;
-    ``spans`` has them as (start, end, key) rows."""
+    """Normalised tokens of a text, column-wise: ``starts``, ``ends`` (offsets into ``text``), ``words`` (the
+    normalised text of each token, without ``IGNORABLE``) and stemmed ``keys``; ``spans`` has them as
+    (start, end, key) rows."""
 
     def __init__(self, text: str, normalized: str | None = None):
         """``normalized``: ``normalize_for_matching(text)`` when the caller has it already."""
         self.text = text
         self.normalized = normalize_for_matching(text) if normalized is None else normalized
-        self.starts, self.ends, words = token_columns(self.normalized)
-        self.keys = stems(words)
+        self.starts, self.ends, self.words = token_columns(self.normalized)
+        self.keys = stems(self.words)
         self._scan: tuple | None = None  # see ``_scan_for``
         self._breaks: frozenset[int] | None = None
 
@@ -87,6 +88,7 @@ def token_columns(normalized: str) -> tuple[list[int], list[int], list[str]]:
     return offsets[1:-1:2], offsets[2::2], parts[1::2]
 
 
+_new_tuple = tuple.__new__  # Match(...) without the Python-level __new__ of a named tuple: several times cheaper
 _ABBREV = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-]{1,9})\s*\)")
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -111,7 +113,7 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
                                          nodes, i1):
         best = concepts.get(entries[0].curie) or _choose(concepts, entries)
         if best is not None:
-            raw.append(Match(starts[i], ends[j - 1], best, i, j))
+            raw.append(_new_tuple(Match, (starts[i], ends[j - 1], best, i, j, False)))
             if j - i > longest:
                 longest = j - i
     if not raw:

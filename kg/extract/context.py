@@ -75,16 +75,15 @@ def subject_cues() -> dict:
 
 def scan_phrases(trie: dict, keys: list[str]) -> list[tuple[int, int, tuple]]:
     """Longest non-overlapping phrase matches of a trie over token keys, left to right. Only the tokens that
-    begin a phrase (keys of the trie's root) are walked from."""
+    begin a phrase (keys of the trie's root, looked up in one C-level pass) are walked from."""
     if trie.keys().isdisjoint(keys):
         return []
     out = []
     n = len(keys)
     after = 0
-    for i in [i for i, k in enumerate(keys) if k in trie]:
-        if i < after:
+    for i, node in enumerate(map(trie.get, keys)):
+        if node is None or i < after:
             continue
-        node = trie[keys[i]]
         values = node.get("")
         end = j = i + 1
         while j < n:
@@ -131,8 +130,12 @@ class Scopes:
 
     @classmethod
     def of_keys(cls, keys: list[str]) -> "Scopes":
-        """The scopes of the triggers in a sentence's token keys (``find_triggers`` without building Triggers)."""
-        return cls([(i, j, *values) for i, j, values in scan_phrases(context_rules(), keys)])
+        """The scopes of the triggers in a sentence's token keys (``find_triggers`` without building Triggers);
+        a sentence without triggers shares one empty Scopes."""
+        found = scan_phrases(context_rules(), keys)
+        if not found:
+            return _NO_SCOPES
+        return cls([(i, j, *values) for i, j, values in found])
 
     def attributes(self, first: int, last: int) -> Attributes:
         if not self.active:
@@ -167,6 +170,7 @@ class Scopes:
 
 
 _NONE = Attributes()
+_NO_SCOPES = Scopes([])
 
 
 # Default subject of a sentence by section kind, when no strong cue decides.

@@ -290,10 +290,12 @@ def _holds_one(text: str, strings: tuple[str, ...]) -> bool:
     return False
 
 
-def find_demographics(text: str, start: int = 0, end: int | None = None,
-                      normalized: str | None = None) -> tuple[DemographicMention, ...]:
+def find_demographics(text: str, start: int = 0, end: int | None = None, normalized: str | None = None,
+                      words: Sequence[str] | None = None) -> tuple[DemographicMention, ...]:
     """Age and sex mentions in ``text[start:end]``, in text order, with offsets into ``text``; ``normalized``:
-    ``normalize_for_matching(text)`` when the caller has it (one pass per document instead of one per call).
+    ``normalize_for_matching(text)`` when the caller has it (one pass per document instead of one per call);
+    ``words``: the letter/digit runs (``[^\\W_]+``) of the normalised region when the caller has them (its
+    tokens), or any superset of them: they only tell which cue words the region may hold.
 
     Overlapping age matches keep the longest; a sex word inside an age span ("newborn boy" keeps both) is kept.
     A pattern is run only when the text holds what any match of it needs (a whole word such as "aged", a literal
@@ -307,7 +309,7 @@ def find_demographics(text: str, start: int = 0, end: int | None = None,
     norm = normalize_for_matching(region) if normalized is None else normalized[start:end]
     p = _patterns()
     present = non_ascii_chars(norm) if not norm.isascii() else ()
-    words = p.cue_words.intersection(_words(norm, present, p.cue_letters))
+    words = p.cue_words.intersection(_words(norm, present, p.cue_letters) if words is None else words)
     digits: list[int] | None = None
     ages: list[DemographicMention] = []
     for age in p.age:

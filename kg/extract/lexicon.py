@@ -680,13 +680,15 @@ def _add_labels(b: _Builder, path: Path, lang: str) -> None:
 
 
 MATCH_BREAK = re.compile(r"[,;:()\[\]]")
+_BREAKS_AS_COMMAS = bytes(44 if MATCH_BREAK.match(chr(b)) else b for b in range(128)) + bytes(range(128, 256))
 
 
 def break_positions(text: str, starts: list[int]) -> frozenset[int]:
     """Indices ``j`` of the tokens (by their ``starts`` in ``text``) whose gap from token ``j - 1`` holds a
     ``MATCH_BREAK`` character (they never lie inside a token). The characters' offsets are running lengths of the
-    pieces between them, each found in ``starts`` by bisection: C-level passes only."""
-    pieces = MATCH_BREAK.split(text)
+    pieces between them, each found in ``starts`` by bisection: C-level passes only (the pieces are those of
+    the text's ASCII copy, one byte per character, its break characters made commas, split at the commas)."""
+    pieces = text.encode("ascii", "replace").translate(_BREAKS_AS_COMMAS).split(b",")
     offsets = map(add, accumulate(map(len, pieces[:-1])), count())
     return frozenset(map(bisect_right, repeat(starts), offsets))
 

@@ -101,9 +101,9 @@ def normalize_for_matching(text: str) -> str:
     ``str.translate`` looks a non-ASCII text up one character at a time; ``str.lower`` does the same work in one
     C pass. So the few distinct characters the table maps otherwise (dashes, curly quotes, Arabic letters,
     capital sigma) are replaced first, each with one ``str.replace`` (the table is idempotent, so their order does
-    not matter), and the rest is lower-cased."""
+    not matter), and the rest is lower-cased. On ASCII text the table is ``str.lower``."""
     if text.isascii():
-        return text.translate(_TABLE)
+        return text.lower()
     for ch in non_ascii_chars(text):
         plain = _PLAIN.get(ch)
         if plain is None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
+from operator import attrgetter, itemgetter
 from typing import Sequence
 
 from kg.extract import citations, claims, context, demographics, relations
@@ -10,7 +11,7 @@ from kg.extract.concepts import Match, Tokens, recognize
 from kg.extract.language import detect_language, main_language
 from kg.extract.lexicon import Lexicon
 from kg.extract.metadata import extract_metadata, extract_title
-from kg.extract.normalize import normalize_for_matching
+from kg.extract.normalize import IGNORABLE, normalize_for_matching
 from kg.extract.references import count_references, split_reference_list
 from kg.extract.sections import find_sections
 from kg.extract.sentences import split_sentences
@@ -18,6 +19,8 @@ from kg.model import (Concept, Document, Evidence, Extraction, Mention, Metadata
 
 NO_MENTIONS = {"references", "keywords", "acknowledgements", "front"}
 DEMOGRAPHIC_KINDS = ("case", "abstract", "title", "figure", "results", "other")
+_ROW_ORDER = itemgetter("start", "end", "type", "id")  # the order of annotate's rows
+_SENTENCE_ORDER = attrgetter("start", "end")
 
 
 class Pipeline:
@@ -52,7 +55,7 @@ class Pipeline:
         markers = _markers(doc, text, sections, references, normalized)
         tokens = Tokens(text, normalized)
         mentions = self._mentions(tokens, sentences, markers)
-        patient = _patient(doc.doc_id, text, sentences, normalized)
+        patient = _patient(doc.doc_id, text, sentences, normalized, tokens)
         observations = relations.observations(doc.doc_id, tokens, sentences, mentions)
         contexts = citations.contexts(doc.doc_id, sentences, markers, mentions)
         main_condition = _main_condition(mentions)
@@ -78,19 +81,19 @@ class Pipeline:
                                 languages=False)
         normalized = normalize_for_matching(text)
         markers = _markers(doc, text, sections, normalized=normalized)
+        tokens = Tokens(text, normalized)
         rows = [{"start": start, "end": end, "text": text[start:end], "id": concept.curie, "label": concept.label,
                  "type": concept.type, "negated": negated, "subject": subject, "section": section,
                  "historical": historical, "uncertain": uncertain}
                 for start, end, concept, negated, historical, uncertain, subject, section, _
-                in self._mention_rows(Tokens(text, normalized), sentences, markers)]
-        patient = _patient(doc.doc_id, text, sentences, normalized)
-        for kind, value, ev in (("Age", patient.age_years, patient.age_evidence),
-                                ("Sex", patient.sex, patient.sex_evidence)):
-            if ev is not None:
-                rows.append({"start": ev.start, "end": ev.end, "text": text[ev.start:ev.end], "id": "",
+                in self._mention_rows(tokens, sentences, markers)]
+        for kind, (value, cue, sentence) in zip(("Age", "Sex"), _patient_cues(text, sentences, normalized, tokens)):
+            if cue is not None:
+                rows.append({"start": cue.start, "end": cue.end, "text": text[cue.start:cue.end], "id": "",
                              "label": "" if value is None else str(value), "type": kind, "negated": False,
-                             "subject": "patient", "section": ev.section, "historical": False, "uncertain": False})
-        rows.sort(key=lambda r: (r["start"], r["end"], r["type"], r["id"]))
+                             "subject": "patient", "section": sentence.section, "historical": False,
+                             "uncertain": False})
+        rows.sort(key=_ROW_ORDER)
         return rows
 
     # ------------------------------------------------------------------ stages
@@ -196,11 +199,12 @@ def _markers(doc: Document, text: str, sections: Sequence[Section], references=N
                                                                   normalized=normalized))
 
 
-def _run_demographics(text: str, run: list[Sentence], normalized: str | None):
+def _run_demographics(text: str, run: list[Sentence], normalized: str | None, tokens: Tokens | None = None):
     """Age and sex cues of one run of consecutive sentences of a section, with their sentence: one scan (the cues
     are single words or short phrases that never cross a sentence end); a cue is kept only when it lies inside
-    one sentence."""
-    found = demographics.find_demographics(text, run[0].start, run[-1].end, normalized)
+    one sentence. ``tokens``: the text's tokens, whose words tell which cue words the run holds."""
+    start, end = run[0].start, run[-1].end
+    found = demographics.find_demographics(text, start, end, normalized, _region_words(tokens, start, end))
     if len(run) == 1:
         s = run[0]
         return [(d, s) for d in found if d.end <= s.end]
@@ -211,6 +215,22 @@ def _run_demographics(text: str, run: list[Sentence], normalized: str | None):
         if k >= 0 and d.end <= run[k].end:
             out.append((d, run[k]))
     return out
+
+
+def _region_words(tokens: Tokens | None, start: int, end: int) -> list[str] | None:
+    """The letter/digit runs of ``tokens.normalized[start:end]`` (a word cut by an edge of the region as its part
+    inside, beside the whole word), read from the tokens; None without tokens or when a token's word is not such
+    a run (a text with ``IGNORABLE`` characters)."""
+    if tokens is None or IGNORABLE in tokens.normalized:
+        return None
+    starts, ends = tokens.starts, tokens.ends
+    i0, i1 = bisect_left(starts, start), bisect_left(starts, end)
+    words = tokens.words[i0:i1]
+    if i1 > i0 and ends[i1 - 1] > end:
+        words.append(tokens.normalized[starts[i1 - 1]:end])
+    if i0 > 0 and ends[i0 - 1] > start:
+        words.append(tokens.normalized[start:min(ends[i0 - 1], end)])
+    return words
 
 
 def _merge_metadata(given: Metadata, found: Metadata) -> Metadata:
@@ -246,18 +266,35 @@ def _with_title(text: str, title: str, sentences: Sequence[Sentence], languages:
         if pos >= 0 and not any(s.start <= pos < s.end for s in sentences):
             out.append(Sentence(start=pos, end=pos + len(title), text=title, section="Title", section_kind="title",
                                 language=detect_language(title) if languages else ""))
-    out.sort(key=lambda s: (s.start, s.end))
+    out.sort(key=_SENTENCE_ORDER)
     return [s if s.index == i else replace(s, index=i) for i, s in enumerate(out)]
 
 
-def _patient(report: str, text: str, sentences: Sequence[Sentence], normalized: str | None = None) -> Patient:
-    """The patient's age and sex: cues of the case presentation first, then abstract, title, captions; the first
-    age with a value and the first sex noun win (pronouns only when no noun says it). Sections are scanned in
-    that order and only until both are found: the case presentation of a full text usually settles it.
+def _patient(report: str, text: str, sentences: Sequence[Sentence], normalized: str | None = None,
+             tokens: Tokens | None = None) -> Patient:
+    """The patient's age and sex (``_patient_cues``) with the evidence they were read from."""
+    (age, age_m, age_s), (sex, sex_m, sex_s) = _patient_cues(text, sentences, normalized, tokens)
+
+    def ev(d, s):
+        if d is None:
+            return None
+        return Evidence(report=report, section=s.section, sentence=s.text, start=d.start, end=d.end, language=s.language)
+
+    return Patient(age_years=age, sex=sex, age_evidence=ev(age_m, age_s), sex_evidence=ev(sex_m, sex_s))
+
+
+def _patient_cues(text: str, sentences: Sequence[Sentence], normalized: str | None = None,
+                  tokens: Tokens | None = None) -> tuple[tuple, tuple]:
+    """The patient's age and sex, as ``(age, cue, sentence), (sex, cue, sentence)`` (the cue a
+    DemographicMention; None, None, None when not found): cues of the case presentation first, then abstract,
+    title, captions; the first age with a value and the first sex noun win (pronouns only when no noun says it).
+    Sections are scanned in that order and only until both are found: the case presentation of a full text
+    usually settles it. (``annotate`` reads these without building a Patient.)
 
     A kind's sentences are scanned in runs of consecutive sentences of one section, in text order, and the scan
     stops once an age with a value and a sex noun that lie before the next run are found: no cue after them can
-    be chosen. ``normalized``: ``normalize_for_matching(text)`` when the caller has it."""
+    be chosen. ``normalized``: ``normalize_for_matching(text)`` and ``tokens``: its Tokens, when the caller has
+    them."""
     runs_of: dict[str, list[list[Sentence]]] = {}
     for s in sentences:
         if s.section_kind not in DEMOGRAPHIC_KINDS:
@@ -272,7 +309,7 @@ def _patient(report: str, text: str, sentences: Sequence[Sentence], normalized: 
     for kind in DEMOGRAPHIC_KINDS:
         runs = runs_of.get(kind, ())
         for r, run in enumerate(runs):
-            found.extend(_run_demographics(text, run, normalized))
+            found.extend(_run_demographics(text, run, normalized, tokens))
             if r + 1 < len(runs) and found:
                 next_start = runs[r + 1][0].start
                 if any(d.kind == "Age" and d.value is not None and d.start < next_start for d, _ in found) \
@@ -283,14 +320,7 @@ def _patient(report: str, text: str, sentences: Sequence[Sentence], normalized: 
             break
     age, sex, age_m, sex_m = demographics.patient_demographics([d for d, _ in found])
     where = {id(d): s for d, s in found}
-
-    def ev(d):
-        if d is None:
-            return None
-        s = where[id(d)]
-        return Evidence(report=report, section=s.section, sentence=s.text, start=d.start, end=d.end, language=s.language)
-
-    return Patient(age_years=age, sex=sex, age_evidence=ev(age_m), sex_evidence=ev(sex_m))
+    return (age, age_m, where.get(id(age_m))), (sex, sex_m, where.get(id(sex_m)))
 
 
 def _main_condition(mentions: Sequence[Mention]) -> Concept | None:

@@ -106,14 +106,6 @@ def _bracket_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [m.span() for m in _BRACKETS.finditer(text, start, end)]
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    chunk = text[start:end]
-    rest = chunk.lstrip(_WS)
-    if not rest:
-        return end, end
-    return end - len(rest), end - (len(rest) - len(rest.rstrip(_WS)))
-
-
 def _spans(text: str, start: int, end: int, full_stops: bool) -> list[tuple[int, int]]:
     """Sentence spans of text[start:end] before trimming."""
     abbreviations = load_abbreviations()
@@ -149,17 +141,36 @@ def _spans(text: str, start: int, end: int, full_stops: bool) -> list[tuple[int,
     return out
 
 
+_new_object = object.__new__
+
+
+def _sentence(start: int, end: int, text: str, section: str, section_kind: str, language: str, index: int) -> Sentence:
+    """``Sentence(start, end, text, section, section_kind, language, index)`` with its fields written straight into
+    the instance's ``__dict__``: a frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``,
+    several times slower (the class has no ``__post_init__`` to skip)."""
+    sentence = _new_object(Sentence)
+    fields = sentence.__dict__
+    fields["start"] = start
+    fields["end"] = end
+    fields["text"] = text
+    fields["section"] = section
+    fields["section_kind"] = section_kind
+    fields["language"] = language
+    fields["index"] = index
+    return sentence
+
+
 def split_sentences(text: str, sections: Sequence[Section]) -> tuple[Sentence, ...]:
     """Sentences of every section, in order, headings excluded; ``Sentence.text == text[start:end]``."""
     sentences: list[Sentence] = []
     for section in sections:
         begin = body_start(text, section)
         for raw_start, raw_end in _spans(text, begin, section.end, section.kind != "references"):
-            s, e = _trimmed(text, raw_start, raw_end)
-            if e <= s or not _CONTENT.search(text, s, e):
+            rest = text[raw_start:raw_end].lstrip(_WS)
+            body = rest.rstrip(_WS)
+            if not body or not _CONTENT.search(body):
                 continue
-            sentences.append(Sentence(
-                start=s, end=e, text=text[s:e], section=section.title, section_kind=section.kind,
-                language=section.language, index=len(sentences),
-            ))
+            s = raw_end - len(rest)
+            sentences.append(_sentence(s, s + len(body), body, section.title, section.kind, section.language,
+                                       len(sentences)))
     return tuple(sentences)
