@@ -21,9 +21,6 @@ _LIST = re.compile(rf"^\s*{_ITEM}(?:\s*[,;]\s*{_ITEM})*\s*$")
 _BRACKET = re.compile(r"\[([^\[\]\n]{1,80})\]|\(([^()\n]{1,80})\)|<sup>(.{1,80}?)</sup>")
 # One superscript digit, then the rest: a pattern that opens with a character set lets the engine skip ahead.
 _SUP_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*(?:\s?[,⁻\-]\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
-# A bracket marker is a "[" or "(" with a digit first (``_LIST``) or a <sup> tag (tested apart: a pattern without
-# alternation lets the engine skip to "[" and "("). A region with neither has no bracket marker: no scan.
-_MAYBE_BRACKET = re.compile(r"[\[(]\s*\d")
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w./]*)\.?\s*$")
 _PAGES_AFTER = re.compile(r"\s*:\s*[a-z]?\d")
 MAX_RANGE = 50
@@ -65,6 +62,27 @@ def _at_line_start(text: str, pos: int) -> bool:
     return not text[line_start:pos].strip(" \t*-•>#")
 
 
+_OPENERS = bytes(40 if chr(b) in "[(<" else 32 for b in range(128)) + b" " * 128  # "[", "(", "<" as "("
+
+
+def _brackets(norm: str, start: int, end: int) -> list[re.Match]:
+    """``_BRACKET.finditer(norm, start, end)``, tried only where a bracket opens: every alternative begins with
+    "[", "(" or "<", whose positions are running lengths of the pieces between them in the region's ASCII copy
+    (one byte per character), found by C-level passes."""
+    pieces = norm[start:end].encode("ascii", "replace").translate(_OPENERS).split(b"(")
+    found = []
+    pos = after = start
+    for piece in pieces[:-1]:
+        pos += len(piece)
+        if pos >= after:
+            m = _BRACKET.match(norm, pos, end)
+            if m:
+                found.append(m)
+                after = m.end()
+        pos += 1
+    return found
+
+
 def find_markers(
     text: str, start: int = 0, end: Optional[int] = None, max_ref: Optional[int] = None,
     normalized: Optional[str] = None,
@@ -83,10 +101,7 @@ def find_markers(
     norm = normalize_for_matching(text) if normalized is None else normalized
     labels, units = _blockers()
     found: list[CitationMarker] = []
-    maybe = (norm.find("<", start, end) >= 0 and norm.find("<sup>", start, end) >= 0) \
-        or _MAYBE_BRACKET.search(norm, start, end)
-    brackets = _BRACKET.finditer(norm, start, end) if maybe else ()
-    for m in brackets:
+    for m in _brackets(norm, start, end):
         content = next(g for g in m.groups() if g is not None)
         is_sup = m.group(3) is not None
         if is_sup:

@@ -65,27 +65,39 @@ class Tokens:
         return self._scan
 
 
-_ASCII_WORDS = re.compile(r"([A-Za-z0-9]+)")
-_WORDS = re.compile(r"([^\W_]+)")  # the same on any text: \w is what str.isalnum() accepts, and "_"
+_WORDS = re.compile(r"([^\W_]+)")  # \w is what str.isalnum() accepts, and "_"
+_WORD_BYTES = bytes(b if chr(b).isalnum() else 32 for b in range(128)) + b" " * 128  # separators as spaces
+_SEPARATOR_BYTES = bytes(32 if chr(b).isalnum() else 46 for b in range(128)) + b"." * 128  # letters, digits as spaces
 
 
 def token_columns(normalized: str) -> tuple[list[int], list[int], list[str]]:
-    """``token_spans(normalized)`` as three lists (starts, ends, words), from one regex split of the whole text
-    (the offsets are running lengths of the pieces: no Python step per token). A text whose letters and digits
-    are all ASCII (most English reports: their other characters are dashes, arrows, symbols) is split with the
-    faster ASCII pattern over an ASCII copy of itself (same length, the other characters as "?")."""
-    pattern, scanned = _ASCII_WORDS, normalized
-    if not normalized.isascii():
+    """``token_spans(normalized)`` as three lists (starts, ends, words), by C-level passes only. A text whose
+    letters and digits are all ASCII (most English reports: their other characters are dashes, arrows, symbols)
+    is read as its ASCII copy (same length, the other characters as "?"): the words are the whitespace-split
+    of that copy with its separators made spaces, the separator runs that of the copy with its letters and
+    digits made spaces, and the offsets running lengths of the two interleaved. Any other text is split by a
+    regular expression (the offsets are running lengths of the pieces)."""
+    if normalized.isascii():
+        raw = normalized.encode("ascii")
+    else:
         if IGNORABLE in normalized:
             spans = token_spans(normalized)
             return [s for s, _, _ in spans], [e for _, e, _ in spans], [k for _, _, k in spans]
         if any(ch.isalnum() for ch in non_ascii_chars(normalized)):
-            pattern = _WORDS
-        else:
-            scanned = normalized.encode("ascii", "replace").decode("ascii")
-    parts = pattern.split(scanned)
-    offsets = list(accumulate(map(len, parts), initial=0))
-    return offsets[1:-1:2], offsets[2::2], parts[1::2]
+            parts = _WORDS.split(normalized)
+            offsets = list(accumulate(map(len, parts), initial=0))
+            return offsets[1:-1:2], offsets[2::2], parts[1::2]
+        raw = normalized.encode("ascii", "replace")
+    words = raw.translate(_WORD_BYTES).decode("ascii").split()
+    separators = raw.translate(_SEPARATOR_BYTES).split()
+    if raw[:1].isalnum():
+        separators.insert(0, b"")  # the empty separator before the first word
+    n = len(words)
+    lengths = [0] * (2 * n)
+    lengths[0::2] = map(len, separators[:n])
+    lengths[1::2] = map(len, words)
+    offsets = list(accumulate(lengths))
+    return offsets[0::2], offsets[1::2], words
 
 
 _new_tuple = tuple.__new__  # Match(...) without the Python-level __new__ of a named tuple: several times cheaper

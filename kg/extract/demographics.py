@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Optional, Sequence
+from typing import NamedTuple, Optional, Sequence
 
 from kg.errors import ResourceError
 from kg.extract.normalize import non_ascii_chars, normalize_for_matching, parse_number
@@ -23,11 +23,12 @@ _KINDS = {"Sex", "AgeUnit", "AgeWord"}
 _CUES = {"Sex": {"noun", "title", "pronoun"}, "AgeUnit": {"unit", "adjective", "ordinal"}, "AgeWord": {"word", "decade"}}
 
 
-@dataclass(frozen=True)
-class DemographicMention:
+class DemographicMention(NamedTuple):
     """An age or sex cue. ``value``: years (float, None for "in her forties") for Age; "female"/"male" for Sex.
 
     ``cue`` says how strong it is: "noun", "title", "pronoun" (weakest) for Sex; "number", "word", "decade" for Age.
+    (A named tuple: immutable, and several times cheaper to create than a frozen dataclass; a text may hold many
+    pronouns.)
     """
 
     start: int
