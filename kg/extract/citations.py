@@ -21,7 +21,9 @@ _LIST = re.compile(rf"^\s*{_ITEM}(?:\s*[,;]\s*{_ITEM})*\s*$")
 _BRACKET = re.compile(r"\[([^\[\]\n]{1,80})\]|\(([^()\n]{1,80})\)|<sup>(.{1,80}?)</sup>")
 # One superscript digit, then the rest: a pattern that opens with a character set lets the engine skip ahead.
 _SUP_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*(?:\s?[,⁻\-]\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
-_WORD_BEFORE = re.compile(r"([^\W\d_][\w./]*)\.?\s*$")
+_WORD_END = re.compile(r"[^\W\d_][\w./]*+\Z")  # a word ending a stretch without white space
+_ITEM_SEPARATOR = re.compile(r"[,;]")
+_DIGITS = re.compile(r"\d+")
 _PAGES_AFTER = re.compile(r"\s*:\s*[a-z]?\d")
 MAX_RANGE = 50
 MAX_UNBOUNDED = 999
@@ -40,8 +42,8 @@ def _numbers(content: str, max_ref: Optional[int]) -> Optional[tuple[int, ...]]:
     if not _LIST.match(content):
         return None
     found: set[int] = set()
-    for item in re.split(r"[,;]", content):
-        ends = [int(x) for x in re.findall(r"\d+", item)]
+    for item in _ITEM_SEPARATOR.split(content):
+        ends = [int(x) for x in _DIGITS.findall(item)]
         lo, hi = min(ends), max(ends)
         if hi - lo > MAX_RANGE:
             return None
@@ -53,8 +55,12 @@ def _numbers(content: str, max_ref: Optional[int]) -> Optional[tuple[int, ...]]:
 
 
 def _word_before(norm: str, pos: int) -> str:
-    m = _WORD_BEFORE.search(norm[max(0, pos - 40):pos])
-    return m.group(1) if m else ""
+    """The word that ends the 40 characters before ``pos`` (trailing white space ignored): a letter, then letters,
+    digits, "." and "/"; "" when they end otherwise. It lies in their last white-space-separated chunk, so only
+    that chunk is searched (a search of the whole stretch tries every position of it)."""
+    chunks = norm[max(0, pos - 40):pos].rsplit(None, 1)
+    m = _WORD_END.search(chunks[-1]) if chunks else None
+    return m.group() if m else ""
 
 
 def _at_line_start(text: str, pos: int) -> bool:

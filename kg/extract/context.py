@@ -124,9 +124,17 @@ class Scopes:
 
     def __init__(self, triggers: list[tuple]):
         self.triggers = triggers
-        self.terminators = [(t[0], t[1]) for t in triggers if t[3] == "TERMINATE"]
-        self.confirmed = any(t[2] == "CONFIRMATION" for t in triggers)
-        self.active = [t for t in triggers if t[3] != "TERMINATE" and t[3] != "PSEUDO" and t[2] != "CONFIRMATION"]
+        self.terminators = []
+        self.confirmed = False
+        self.active = []
+        for t in triggers:
+            category, direction = t[2], t[3]
+            if category == "CONFIRMATION":
+                self.confirmed = True
+            if direction == "TERMINATE":
+                self.terminators.append((t[0], t[1]))
+            elif direction != "PSEUDO" and category != "CONFIRMATION":
+                self.active.append(t)
 
     @classmethod
     def of_keys(cls, keys: list[str]) -> "Scopes":
@@ -135,7 +143,7 @@ class Scopes:
         found = scan_phrases(context_rules(), keys)
         if not found:
             return _NO_SCOPES
-        return cls([(i, j, *values) for i, j, values in found])
+        return cls([(i, j) + values for i, j, values in found])
 
     def attributes(self, first: int, last: int) -> Attributes:
         if not self.active:

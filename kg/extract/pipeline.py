@@ -19,6 +19,7 @@ from kg.model import (Concept, Document, Evidence, Extraction, Mention, Metadata
 
 NO_MENTIONS = {"references", "keywords", "acknowledgements", "front"}
 DEMOGRAPHIC_KINDS = ("case", "abstract", "title", "figure", "results", "other")
+_DEMOGRAPHIC_KIND_SET = frozenset(DEMOGRAPHIC_KINDS)
 _ROW_ORDER = itemgetter("start", "end", "type", "id")  # the order of annotate's rows
 _SENTENCE_ORDER = attrgetter("start", "end")
 
@@ -296,15 +297,20 @@ def _patient_cues(text: str, sentences: Sequence[Sentence], normalized: str | No
     be chosen. ``normalized``: ``normalize_for_matching(text)`` and ``tokens``: its Tokens, when the caller has
     them."""
     runs_of: dict[str, list[list[Sentence]]] = {}
+    last = None
     for s in sentences:
-        if s.section_kind not in DEMOGRAPHIC_KINDS:
+        kind = s.section_kind
+        if kind not in _DEMOGRAPHIC_KIND_SET:
             continue
-        runs = runs_of.setdefault(s.section_kind, [])
-        last = runs[-1][-1] if runs else None
-        if last is not None and last.index == s.index - 1 and last.section == s.section and last.end <= s.start:
+        runs = runs_of.get(kind)
+        if runs is None:
+            runs_of[kind] = [[s]]
+        elif last.index == s.index - 1 and last.section_kind == kind and last.section == s.section \
+                and last.end <= s.start:
             runs[-1].append(s)
         else:
             runs.append([s])
+        last = s
     found = []
     for kind in DEMOGRAPHIC_KINDS:
         runs = runs_of.get(kind, ())
