@@ -124,24 +124,33 @@ class Pipeline:
         lexicon = self.lexicon
         pronouns, background = context.PRONOUNS, context.BACKGROUND
 
-        def subject_of(si: int, first: int, keys: list[str], previous: bool = True) -> str:
-            if si in subjects:
-                return subjects[si]
-            s = sentences[si]
+        def own_keys(first: int, keys: list[str]) -> list[str]:
             if not pronouns.isdisjoint(keys):  # "HE" (an abbreviation) is no pronoun
                 keys = [k if k not in pronouns or not text[a:b].isupper() else "\x00" for k, a, b
                         in zip(keys, token_starts[first:first + len(keys)], token_ends[first:first + len(keys)])]
+            return keys
+
+        def has_marker(s: Sentence) -> bool:
             k = bisect_left(marker_starts, s.start)
-            has_marker = k < len(marker_starts) and marker_starts[k] < s.end
+            return k < len(marker_starts) and marker_starts[k] < s.end
+
+        def subject_of(si: int, first: int, keys: list[str]) -> str:
+            """(The helpers are separate closures: a closure that called itself would be a reference cycle,
+            keeping the text's token lists alive until the garbage collector runs.)"""
+            if si in subjects:
+                return subjects[si]
+            s = sentences[si]
+            keys = own_keys(first, keys)
             before = None
-            if previous and si > 0 and keys and keys[0] in pronouns and s.section_kind in background \
+            if si > 0 and keys and keys[0] in pronouns and s.section_kind in background \
                     and sentences[si - 1].section == s.section:
-                p = sentences[si - 1]  # only read when a pronoun opens a background sentence
-                p_first = bisect_left(token_starts, p.start)
-                before = subject_of(si - 1, p_first, token_keys[p_first:bisect_left(token_starts, p.end)], False)
-            subject = context.sentence_subject(keys, s.section_kind, has_marker, before)
-            if previous:
-                subjects[si] = subject
+                before = subjects.get(si - 1)  # only read when a pronoun opens a background sentence
+                if before is None:  # read on its own (without the sentence before it)
+                    p = sentences[si - 1]
+                    p_first = bisect_left(token_starts, p.start)
+                    p_keys = own_keys(p_first, token_keys[p_first:bisect_left(token_starts, p.end)])
+                    before = context.sentence_subject(p_keys, p.section_kind, has_marker(p), None)
+            subject = subjects[si] = context.sentence_subject(keys, s.section_kind, has_marker(s), before)
             return subject
 
         for si, s in enumerate(sentences):
