@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from operator import attrgetter
 from typing import NamedTuple, Optional, Sequence
 
 from kg.errors import ResourceError
@@ -38,6 +39,10 @@ class DemographicMention(NamedTuple):
     value: float | str | None
     cue: str
     language: str = "en"
+
+
+_TEXT_ORDER = attrgetter("start", "end", "kind")
+_SPAN_ORDER = attrgetter("start", "end")
 
 
 @dataclass(frozen=True)
@@ -351,7 +356,8 @@ def find_demographics(text: str, start: int = 0, end: int | None = None, normali
                                         p.titles_map[m.group(1)], "title", "en"))
     if kept:
         found = [m for m in found if not (m.cue == "pronoun" and any(a.start <= m.start < a.end for a in kept))]
-    found.sort(key=lambda m: (m.start, m.end, m.kind))
+    if len(found) > 1:
+        found.sort(key=_TEXT_ORDER)
     return tuple(found)
 
 
@@ -363,7 +369,7 @@ def patient_demographics(
     Age: the first age with a value, else the first age phrase (value None). Sex: the first noun or title cue;
     only when there is none, the sex most pronouns agree on (None on a tie), with its first pronoun.
     """
-    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+    ordered = sorted(mentions, key=_SPAN_ORDER)
     ages = [m for m in ordered if m.kind == "Age"]
     age_mention = next((m for m in ages if m.value is not None), ages[0] if ages else None)
     age = float(age_mention.value) if age_mention is not None and age_mention.value is not None else None

@@ -115,7 +115,7 @@ class Pipeline:
         row says "No" for every patient is negated. Triggers and subjects are read only for sentences with a
         match."""
         out: list[tuple] = []
-        token_starts, token_ends, token_keys = tokens.starts, tokens.ends, tokens.keys
+        token_starts, token_keys = tokens.starts, tokens.keys
         marker_starts = sorted(m.start for m in markers)
         subjects: dict[int, str] = {}
         captions: dict[tuple[int, int], str | None] = {}
@@ -124,23 +124,13 @@ class Pipeline:
         lexicon = self.lexicon
         pronouns, background = context.PRONOUNS, context.BACKGROUND
 
-        def own_keys(first: int, keys: list[str]) -> list[str]:
-            if not pronouns.isdisjoint(keys):  # "HE" (an abbreviation) is no pronoun
-                keys = [k if k not in pronouns or not text[a:b].isupper() else "\x00" for k, a, b
-                        in zip(keys, token_starts[first:first + len(keys)], token_ends[first:first + len(keys)])]
-            return keys
-
-        def has_marker(s: Sentence) -> bool:
-            k = bisect_left(marker_starts, s.start)
-            return k < len(marker_starts) and marker_starts[k] < s.end
-
         def subject_of(si: int, first: int, keys: list[str]) -> str:
-            """(The helpers are separate closures: a closure that called itself would be a reference cycle,
-            keeping the text's token lists alive until the garbage collector runs.)"""
+            """(It does not call itself: a closure that did would be a reference cycle, keeping the text's token
+            lists alive until the garbage collector runs.)"""
             if si in subjects:
                 return subjects[si]
             s = sentences[si]
-            keys = own_keys(first, keys)
+            keys = _subject_keys(tokens, first, keys)
             before = None
             if si > 0 and keys and keys[0] in pronouns and s.section_kind in background \
                     and sentences[si - 1].section == s.section:
@@ -148,9 +138,10 @@ class Pipeline:
                 if before is None:  # read on its own (without the sentence before it)
                     p = sentences[si - 1]
                     p_first = bisect_left(token_starts, p.start)
-                    p_keys = own_keys(p_first, token_keys[p_first:bisect_left(token_starts, p.end)])
-                    before = context.sentence_subject(p_keys, p.section_kind, has_marker(p), None)
-            subject = subjects[si] = context.sentence_subject(keys, s.section_kind, has_marker(s), before)
+                    p_keys = _subject_keys(tokens, p_first, token_keys[p_first:bisect_left(token_starts, p.end)])
+                    before = context.sentence_subject(p_keys, p.section_kind, _has_marker(marker_starts, p), None)
+            subject = subjects[si] = context.sentence_subject(keys, s.section_kind, _has_marker(marker_starts, s),
+                                                              before)
             return subject
 
         for si, s in enumerate(sentences):
@@ -191,6 +182,22 @@ class Pipeline:
         return out
 
 
+def _subject_keys(tokens: Tokens, first: int, keys: list[str]) -> list[str]:
+    """A sentence's token keys (its first token ``first``) as ``context.sentence_subject`` reads them: a pronoun
+    written in capitals ("HE", an abbreviation) is no pronoun."""
+    pronouns = context.PRONOUNS
+    if pronouns.isdisjoint(keys):
+        return keys
+    text, last = tokens.text, first + len(keys)
+    return [k if k not in pronouns or not text[a:b].isupper() else "\x00"
+            for k, a, b in zip(keys, tokens.starts[first:last], tokens.ends[first:last])]
+
+
+def _has_marker(marker_starts: list[int], s: Sentence) -> bool:
+    k = bisect_left(marker_starts, s.start)
+    return k < len(marker_starts) and marker_starts[k] < s.end
+
+
 def _markers(doc: Document, text: str, sections: Sequence[Section], references=None, normalized: str | None = None):
     """In-text citation markers of the body sections (the reader's own when it gave them); the text is
     normalised once for all sections (``normalized``: the caller's ``normalize_for_matching(text)``)."""
@@ -229,17 +236,19 @@ def _run_demographics(text: str, run: list[Sentence], normalized: str | None, to
 
 def _region_words(tokens: Tokens | None, start: int, end: int) -> list[str] | None:
     """The letter/digit runs of ``tokens.normalized[start:end]`` (a word cut by an edge of the region as its part
-    inside, beside the whole word), read from the tokens; None without tokens or when a token's word is not such
-    a run (a text with ``IGNORABLE`` characters)."""
+    inside, beside the whole word), read from the tokens (the tokens' own list when the region holds them all);
+    None without tokens or when a token's word is not such a run (a text with ``IGNORABLE`` characters)."""
     if tokens is None or IGNORABLE in tokens.normalized:
         return None
-    starts, ends = tokens.starts, tokens.ends
+    starts, ends, words = tokens.starts, tokens.ends, tokens.words
     i0, i1 = bisect_left(starts, start), bisect_left(starts, end)
-    words = tokens.words[i0:i1]
+    cut = []
     if i1 > i0 and ends[i1 - 1] > end:
-        words.append(tokens.normalized[starts[i1 - 1]:end])
+        cut.append(tokens.normalized[starts[i1 - 1]:end])
     if i0 > 0 and ends[i0 - 1] > start:
-        words.append(tokens.normalized[start:min(ends[i0 - 1], end)])
+        cut.append(tokens.normalized[start:min(ends[i0 - 1], end)])
+    if cut or i0 > 0 or i1 < len(words):
+        return words[i0:i1] + cut
     return words
 
 
