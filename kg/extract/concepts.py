@@ -3,14 +3,15 @@ group, and abbreviations defined in the text ("Distal Interphalangeal (DIP)").""
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import cached_property
 from itertools import accumulate
 from typing import NamedTuple
 
 from kg.extract.lexicon import (CASED, ENTRIES, Lexicon, break_positions, longest_matches, match_starts, skippable,
                                 stems)
-from kg.extract.normalize import IGNORABLE, non_ascii_chars, normalize_for_matching, token_spans
+from kg.extract.normalize import (IGNORABLE, MAX_STAND_IN_LETTERS, non_ascii_chars, normalize_for_matching,
+                                  token_spans)
 from kg.model import Concept
 
 GROUPS = {"Finding": "problem", "Condition": "problem", "ImagingFinding": "problem", "Drug": "drug",
@@ -66,38 +67,61 @@ class Tokens:
 
 
 _WORDS = re.compile(r"([^\W_]+)")  # \w is what str.isalnum() accepts, and "_"
-_WORD_BYTES = bytes(b if chr(b).isalnum() else 32 for b in range(128)) + b" " * 128  # separators as spaces
-_SEPARATOR_BYTES = bytes(32 if chr(b).isalnum() else 46 for b in range(128)) + b"." * 128  # letters, digits as spaces
+_STAND_IN = "\x01"  # a non-ASCII letter or digit in the ASCII copy of a text
+
+
+def _byte_tables(word: set[int]) -> tuple[bytes, bytes]:
+    """Translation tables of an ASCII copy for ``token_columns``: the bytes in ``word`` kept and any other as a
+    space; the bytes in ``word`` as spaces and any other as "."."""
+    return (bytes(b if b in word else 32 for b in range(256)), bytes(32 if b in word else 46 for b in range(256)))
+
+
+_ALNUM = {b for b in range(128) if chr(b).isalnum()}
+_TABLES = {False: _byte_tables(_ALNUM), True: _byte_tables(_ALNUM | {ord(_STAND_IN)})}
 
 
 def token_columns(normalized: str) -> tuple[list[int], list[int], list[str]]:
-    """``token_spans(normalized)`` as three lists (starts, ends, words), by C-level passes only. A text whose
-    letters and digits are all ASCII (most English reports: their other characters are dashes, arrows, symbols)
-    is read as its ASCII copy (same length, the other characters as "?"): the words are the whitespace-split
-    of that copy with its separators made spaces, the separator runs that of the copy with its letters and
-    digits made spaces, and the offsets running lengths of the two interleaved. Any other text is split by a
-    regular expression (the offsets are running lengths of the pieces)."""
+    """``token_spans(normalized)`` as three lists (starts, ends, words), by C-level passes. The text is read as
+    an ASCII copy of itself (same length, a non-ASCII character as "?", a non-ASCII letter or digit as
+    ``_STAND_IN`` when the text has at most ``MAX_STAND_IN_LETTERS`` distinct ones and no ``_STAND_IN``): the
+    words are the whitespace-split of that copy with its separators made spaces, the separator runs that of the
+    copy with its letters and digits made spaces, and the offsets running lengths of the two interleaved; a
+    word holding a stand-in is then read from the text. Any other text is split by a regular expression (the
+    offsets are running lengths of the pieces)."""
+    letters = ()
     if normalized.isascii():
         raw = normalized.encode("ascii")
     else:
         if IGNORABLE in normalized:
             spans = token_spans(normalized)
             return [s for s, _, _ in spans], [e for _, e, _ in spans], [k for _, _, k in spans]
-        if any(ch.isalnum() for ch in non_ascii_chars(normalized)):
+        letters = [ch for ch in non_ascii_chars(normalized) if ch.isalnum()]
+        if len(letters) > MAX_STAND_IN_LETTERS or (letters and _STAND_IN in normalized):
             parts = _WORDS.split(normalized)
             offsets = list(accumulate(map(len, parts), initial=0))
             return offsets[1:-1:2], offsets[2::2], parts[1::2]
-        raw = normalized.encode("ascii", "replace")
-    words = raw.translate(_WORD_BYTES).decode("ascii").split()
-    separators = raw.translate(_SEPARATOR_BYTES).split()
-    if raw[:1].isalnum():
+        scanned = normalized
+        for ch in letters:
+            scanned = scanned.replace(ch, _STAND_IN)
+        raw = scanned.encode("ascii", "replace")
+    word_bytes, separator_bytes = _TABLES[bool(letters)]
+    words = raw.translate(word_bytes).decode("ascii").split()
+    separators = raw.translate(separator_bytes).split()
+    if raw and word_bytes[raw[0]] != 32:
         separators.insert(0, b"")  # the empty separator before the first word
     n = len(words)
     lengths = [0] * (2 * n)
     lengths[0::2] = map(len, separators[:n])
     lengths[1::2] = map(len, words)
     offsets = list(accumulate(lengths))
-    return offsets[0::2], offsets[1::2], words
+    starts, ends = offsets[0::2], offsets[1::2]
+    if letters:
+        pos = scanned.find(_STAND_IN)
+        while pos >= 0:
+            k = bisect_right(starts, pos) - 1
+            words[k] = normalized[starts[k]:ends[k]]
+            pos = scanned.find(_STAND_IN, ends[k])
+    return starts, ends, words
 
 
 _new_tuple = tuple.__new__  # Match(...) without the Python-level __new__ of a named tuple: several times cheaper
