@@ -202,7 +202,7 @@ def split_sentences(text: str, sections: Sequence[Section]) -> tuple[Sentence, .
         for raw_start, raw_end in _spans(text, begin, section.end, section.kind != "references"):
             rest = text[raw_start:raw_end].lstrip(_WS)
             body = rest.rstrip(_WS)
-            if not body or not _CONTENT.search(body):
+            if not body or not (body[0].isalnum() or _CONTENT.search(body)):
                 continue
             s = raw_end - len(rest)
             sentences.append(_sentence(s, s + len(body), body, section.title, section.kind, section.language,
