@@ -289,11 +289,18 @@ def _holds_each(words: set[str], groups: tuple[frozenset[str], ...]) -> bool:
     return True
 
 
+_ANY_OF: dict[tuple[str, ...], re.Pattern] = {}
+
+
 def _holds_one(text: str, strings: tuple[str, ...]) -> bool:
-    for x in strings:
-        if x in text:
-            return True
-    return False
+    """Whether ``text`` holds one of ``strings``: one substring search, or one regex search for several (one
+    pass over the text instead of one per string)."""
+    if len(strings) == 1:
+        return strings[0] in text
+    pattern = _ANY_OF.get(strings)
+    if pattern is None:
+        pattern = _ANY_OF[strings] = re.compile("|".join(map(re.escape, strings)))
+    return pattern.search(text) is not None
 
 
 def find_demographics(text: str, start: int = 0, end: int | None = None, normalized: str | None = None,
