@@ -75,7 +75,7 @@ def subject_cues() -> dict:
 
 def scan_phrases(trie: dict, keys: list[str]) -> list[tuple[int, int, tuple]]:
     """Longest non-overlapping phrase matches of a trie over token keys, left to right. Only the tokens that
-    begin a phrase (keys of the trie's root, looked up in one C-level pass) are walked from."""
+    begin a phrase (keys of the trie's root) are walked from."""
     if trie.keys().isdisjoint(keys):
         return []
     out = []

@@ -125,8 +125,8 @@ class Pipeline:
         pronouns, background = context.PRONOUNS, context.BACKGROUND
 
         def subject_of(si: int, first: int, keys: list[str]) -> str:
-            """(It does not call itself: a closure that did would be a reference cycle, keeping the text's token
-            lists alive until the garbage collector runs.)"""
+            """The subject of sentence ``si`` (read once). It does not call itself: a closure that did would be a
+            reference cycle, keeping the text's token lists alive until the garbage collector runs."""
             if si in subjects:
                 return subjects[si]
             s = sentences[si]

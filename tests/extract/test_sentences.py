@@ -118,3 +118,12 @@ def test_breaks_are_tried_where_they_can_begin(text):
             expected = [m.span() for m in pattern.finditer(text, start, end)]
             found = _matches_at(pattern, text, end, _at(_BREAK_STARTS[full_stops], text, start, end))
             assert [m.span() for m in found] == expected
+
+
+def test_sentences_are_plain_sentence_records():
+    """split_sentences fills each Sentence's fields directly, which holds only while Sentence validates nothing."""
+    from kg.model import Sentence
+    assert not hasattr(Sentence, "__post_init__") and not hasattr(Sentence, "__slots__")
+    for s in split_sentences(SEED_EN, find_sections(SEED_EN)):
+        assert s == Sentence(s.start, s.end, s.text, s.section, s.section_kind, s.language, s.index)
+        assert repr(s) == repr(Sentence(s.start, s.end, s.text, s.section, s.section_kind, s.language, s.index))
