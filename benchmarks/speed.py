@@ -50,6 +50,7 @@ STAGES = (
     (context, "scan_phrases", "context"),
     (getattr(context, "Scopes", None), "attributes", "context"),
     (pipeline_module, "_patient", "demographics"),
+    (pipeline_module, "_patient_cues", "demographics"),
 )
 
 

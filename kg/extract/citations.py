@@ -21,10 +21,9 @@ _LIST = re.compile(rf"^\s*{_ITEM}(?:\s*[,;]\s*{_ITEM})*\s*$")
 _BRACKET = re.compile(r"\[([^\[\]\n]{1,80})\]|\(([^()\n]{1,80})\)|<sup>(.{1,80}?)</sup>")
 # One superscript digit, then the rest: a pattern that opens with a character set lets the engine skip ahead.
 _SUP_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*(?:\s?[,⁻\-]\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
-# A bracket marker is a "[" or "(" with a digit first (``_LIST``) or a <sup> tag (tested apart: a pattern without
-# alternation lets the engine skip to "[" and "("). A region with neither has no bracket marker: no scan.
-_MAYBE_BRACKET = re.compile(r"[\[(]\s*\d")
-_WORD_BEFORE = re.compile(r"([^\W\d_][\w./]*)\.?\s*$")
+_WORD_END = re.compile(r"[^\W\d_][\w./]*+\Z")  # a word ending a stretch without white space
+_ITEM_SEPARATOR = re.compile(r"[,;]")
+_DIGITS = re.compile(r"\d+")
 _PAGES_AFTER = re.compile(r"\s*:\s*[a-z]?\d")
 MAX_RANGE = 50
 MAX_UNBOUNDED = 999
@@ -43,8 +42,8 @@ def _numbers(content: str, max_ref: Optional[int]) -> Optional[tuple[int, ...]]:
     if not _LIST.match(content):
         return None
     found: set[int] = set()
-    for item in re.split(r"[,;]", content):
-        ends = [int(x) for x in re.findall(r"\d+", item)]
+    for item in _ITEM_SEPARATOR.split(content):
+        ends = [int(x) for x in _DIGITS.findall(item)]
         lo, hi = min(ends), max(ends)
         if hi - lo > MAX_RANGE:
             return None
@@ -56,13 +55,38 @@ def _numbers(content: str, max_ref: Optional[int]) -> Optional[tuple[int, ...]]:
 
 
 def _word_before(norm: str, pos: int) -> str:
-    m = _WORD_BEFORE.search(norm[max(0, pos - 40):pos])
-    return m.group(1) if m else ""
+    """The word that ends the 40 characters before ``pos`` (trailing white space ignored): a letter, then letters,
+    digits, "." and "/"; "" when they end otherwise. It lies in their last white-space-separated chunk, so only
+    that chunk is searched (a search of the whole stretch tries every position of it)."""
+    chunks = norm[max(0, pos - 40):pos].rsplit(None, 1)
+    m = _WORD_END.search(chunks[-1]) if chunks else None
+    return m.group() if m else ""
 
 
 def _at_line_start(text: str, pos: int) -> bool:
     line_start = text.rfind("\n", 0, pos) + 1
     return not text[line_start:pos].strip(" \t*-•>#")
+
+
+_OPENERS = bytes(40 if chr(b) in "[(<" else 32 for b in range(128)) + b" " * 128  # "[", "(", "<" as "("
+
+
+def _brackets(norm: str, start: int, end: int) -> list[re.Match]:
+    """``_BRACKET.finditer(norm, start, end)``, tried only where a bracket opens: every alternative begins with
+    "[", "(" or "<", whose positions are running lengths of the pieces between them in the region's ASCII copy
+    (one byte per character), found by C-level passes."""
+    pieces = norm[start:end].encode("ascii", "replace").translate(_OPENERS).split(b"(")
+    found = []
+    pos = after = start
+    for piece in pieces[:-1]:
+        pos += len(piece)
+        if pos >= after:
+            m = _BRACKET.match(norm, pos, end)
+            if m:
+                found.append(m)
+                after = m.end()
+        pos += 1
+    return found
 
 
 def find_markers(
@@ -83,10 +107,7 @@ def find_markers(
     norm = normalize_for_matching(text) if normalized is None else normalized
     labels, units = _blockers()
     found: list[CitationMarker] = []
-    maybe = (norm.find("<", start, end) >= 0 and norm.find("<sup>", start, end) >= 0) \
-        or _MAYBE_BRACKET.search(norm, start, end)
-    brackets = _BRACKET.finditer(norm, start, end) if maybe else ()
-    for m in brackets:
+    for m in _brackets(norm, start, end):
         content = next(g for g in m.groups() if g is not None)
         is_sup = m.group(3) is not None
         if is_sup:

@@ -3,14 +3,15 @@ group, and abbreviations defined in the text ("Distal Interphalangeal (DIP)").""
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from functools import cached_property
 from itertools import accumulate
 from typing import NamedTuple
 
 from kg.extract.lexicon import (CASED, ENTRIES, Lexicon, break_positions, is_plural, longest_matches, match_starts,
                                 skippable, stem, stems, term_modifiers)
-from kg.extract.normalize import IGNORABLE, non_ascii_chars, normalize_for_matching, token_spans
+from kg.extract.normalize import (IGNORABLE, MAX_STAND_IN_LETTERS, non_ascii_chars, normalize_for_matching,
+                                  token_spans)
 from kg.model import Concept
 
 GROUPS = {"Finding": "problem", "Condition": "problem", "ImagingFinding": "problem", "Drug": "drug",
@@ -30,15 +31,16 @@ class Match(NamedTuple):
 
 
 class Tokens:
-    """Normalised tokens of a text, column-wise: ``starts``, ``ends`` (offsets into ``text``) and stemmed ``keys``;
-    ``spans`` has them as (start, end, key) rows."""
+    """Normalised tokens of a text, column-wise: ``starts``, ``ends`` (offsets into ``text``), ``words`` (the
+    normalised text of each token, without ``IGNORABLE``) and stemmed ``keys``; ``spans`` has them as
+    (start, end, key) rows."""
 
     def __init__(self, text: str, normalized: str | None = None):
         """``normalized``: ``normalize_for_matching(text)`` when the caller has it already."""
         self.text = text
         self.normalized = normalize_for_matching(text) if normalized is None else normalized
-        self.starts, self.ends, words = token_columns(self.normalized)
-        self.keys = stems(words)
+        self.starts, self.ends, self.words = token_columns(self.normalized)
+        self.keys = stems(self.words)
         self._scan: tuple | None = None  # see ``_scan_for``
         self._breaks: frozenset[int] | None = None
 
@@ -64,29 +66,65 @@ class Tokens:
         return self._scan
 
 
-_ASCII_WORDS = re.compile(r"([A-Za-z0-9]+)")
-_WORDS = re.compile(r"([^\W_]+)")  # the same on any text: \w is what str.isalnum() accepts, and "_"
+_WORDS = re.compile(r"([^\W_]+)")  # \w is what str.isalnum() accepts, and "_"
+_STAND_IN = "\x01"  # a non-ASCII letter or digit in the ASCII copy of a text
+
+
+def _byte_tables(word: set[int]) -> tuple[bytes, bytes]:
+    """Translation tables of an ASCII copy for ``token_columns``: the bytes in ``word`` kept and any other as a
+    space; the bytes in ``word`` as spaces and any other as "."."""
+    return (bytes(b if b in word else 32 for b in range(256)), bytes(32 if b in word else 46 for b in range(256)))
+
+
+_ALNUM = {b for b in range(128) if chr(b).isalnum()}
+_TABLES = {False: _byte_tables(_ALNUM), True: _byte_tables(_ALNUM | {ord(_STAND_IN)})}
 
 
 def token_columns(normalized: str) -> tuple[list[int], list[int], list[str]]:
-    """``token_spans(normalized)`` as three lists (starts, ends, words), from one regex split of the whole text
-    (the offsets are running lengths of the pieces: no Python step per token). A text whose letters and digits
-    are all ASCII (most English reports: their other characters are dashes, arrows, symbols) is split with the
-    faster ASCII pattern over an ASCII copy of itself (same length, the other characters as "?")."""
-    pattern, scanned = _ASCII_WORDS, normalized
-    if not normalized.isascii():
+    """``token_spans(normalized)`` as three lists (starts, ends, words), by C-level passes. The text is read as
+    an ASCII copy of itself (same length, a non-ASCII character as "?", a non-ASCII letter or digit as
+    ``_STAND_IN`` when the text has at most ``MAX_STAND_IN_LETTERS`` distinct ones and no ``_STAND_IN``): the
+    words are the whitespace-split of that copy with its separators made spaces, the separator runs that of the
+    copy with its letters and digits made spaces, and the offsets running lengths of the two interleaved; a
+    word holding a stand-in is then read from the text. Any other text is split by a regular expression (the
+    offsets are running lengths of the pieces)."""
+    letters = ()
+    if normalized.isascii():
+        raw = normalized.encode("ascii")
+    else:
         if IGNORABLE in normalized:
             spans = token_spans(normalized)
             return [s for s, _, _ in spans], [e for _, e, _ in spans], [k for _, _, k in spans]
-        if any(ch.isalnum() for ch in non_ascii_chars(normalized)):
-            pattern = _WORDS
-        else:
-            scanned = normalized.encode("ascii", "replace").decode("ascii")
-    parts = pattern.split(scanned)
-    offsets = list(accumulate(map(len, parts), initial=0))
-    return offsets[1:-1:2], offsets[2::2], parts[1::2]
+        letters = [ch for ch in non_ascii_chars(normalized) if ch.isalnum()]
+        if len(letters) > MAX_STAND_IN_LETTERS or (letters and _STAND_IN in normalized):
+            parts = _WORDS.split(normalized)
+            offsets = list(accumulate(map(len, parts), initial=0))
+            return offsets[1:-1:2], offsets[2::2], parts[1::2]
+        scanned = normalized
+        for ch in letters:
+            scanned = scanned.replace(ch, _STAND_IN)
+        raw = scanned.encode("ascii", "replace")
+    word_bytes, separator_bytes = _TABLES[bool(letters)]
+    words = raw.translate(word_bytes).decode("ascii").split()
+    separators = raw.translate(separator_bytes).split()
+    if raw and word_bytes[raw[0]] != 32:
+        separators.insert(0, b"")  # the empty separator before the first word
+    n = len(words)
+    lengths = [0] * (2 * n)
+    lengths[0::2] = map(len, separators[:n])
+    lengths[1::2] = map(len, words)
+    offsets = list(accumulate(lengths))
+    starts, ends = offsets[0::2], offsets[1::2]
+    if letters:
+        pos = scanned.find(_STAND_IN)
+        while pos >= 0:
+            k = bisect_right(starts, pos) - 1
+            words[k] = normalized[starts[k]:ends[k]]
+            pos = scanned.find(_STAND_IN, ends[k])
+    return starts, ends, words
 
 
+_new_tuple = tuple.__new__  # Match(...) without the Python-level __new__ of a named tuple: several times cheaper
 _ABBREV = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-]{1,9})\s*\)")
 _WORD = re.compile(r"[A-Za-z]+")
 
@@ -119,7 +157,7 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
                 continue
             if best.curie in plurals and is_plural(tokens.normalized[starts[j - 1]:ends[j - 1]]):
                 best = concepts.get(plurals[best.curie], best)
-            raw.append(Match(starts[i], ends[j - 1], best, i, j))
+            raw.append(_new_tuple(Match, (starts[i], ends[j - 1], best, i, j, False)))
             if j - i > longest:
                 longest = j - i
     if not raw:

@@ -81,10 +81,9 @@ def scan_phrases(trie: dict, keys: list[str]) -> list[tuple[int, int, tuple]]:
     out = []
     n = len(keys)
     after = 0
-    for i in [i for i, k in enumerate(keys) if k in trie]:
-        if i < after:
+    for i, node in enumerate(map(trie.get, keys)):
+        if node is None or i < after:
             continue
-        node = trie[keys[i]]
         values = node.get("")
         end = j = i + 1
         while j < n:
@@ -125,14 +124,26 @@ class Scopes:
 
     def __init__(self, triggers: list[tuple]):
         self.triggers = triggers
-        self.terminators = [(t[0], t[1]) for t in triggers if t[3] == "TERMINATE"]
-        self.confirmed = any(t[2] == "CONFIRMATION" for t in triggers)
-        self.active = [t for t in triggers if t[3] != "TERMINATE" and t[3] != "PSEUDO" and t[2] != "CONFIRMATION"]
+        self.terminators = []
+        self.confirmed = False
+        self.active = []
+        for t in triggers:
+            category, direction = t[2], t[3]
+            if category == "CONFIRMATION":
+                self.confirmed = True
+            if direction == "TERMINATE":
+                self.terminators.append((t[0], t[1]))
+            elif direction != "PSEUDO" and category != "CONFIRMATION":
+                self.active.append(t)
 
     @classmethod
     def of_keys(cls, keys: list[str]) -> "Scopes":
-        """The scopes of the triggers in a sentence's token keys (``find_triggers`` without building Triggers)."""
-        return cls([(i, j, *values) for i, j, values in scan_phrases(context_rules(), keys)])
+        """The scopes of the triggers in a sentence's token keys (``find_triggers`` without building Triggers);
+        a sentence without triggers shares one empty Scopes."""
+        found = scan_phrases(context_rules(), keys)
+        if not found:
+            return _NO_SCOPES
+        return cls([(i, j) + values for i, j, values in found])
 
     def attributes(self, first: int, last: int) -> Attributes:
         if not self.active:
@@ -167,6 +178,7 @@ class Scopes:
 
 
 _NONE = Attributes()
+_NO_SCOPES = Scopes([])
 
 
 # Default subject of a sentence by section kind, when no strong cue decides.

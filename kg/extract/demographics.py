@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Optional, Sequence
+from operator import attrgetter
+from typing import NamedTuple, Optional, Sequence
 
 from kg.errors import ResourceError
 from kg.extract.normalize import non_ascii_chars, normalize_for_matching, parse_number
@@ -23,11 +24,12 @@ _KINDS = {"Sex", "AgeUnit", "AgeWord"}
 _CUES = {"Sex": {"noun", "title", "pronoun"}, "AgeUnit": {"unit", "adjective", "ordinal"}, "AgeWord": {"word", "decade"}}
 
 
-@dataclass(frozen=True)
-class DemographicMention:
+class DemographicMention(NamedTuple):
     """An age or sex cue. ``value``: years (float, None for "in her forties") for Age; "female"/"male" for Sex.
 
     ``cue`` says how strong it is: "noun", "title", "pronoun" (weakest) for Sex; "number", "word", "decade" for Age.
+    (A named tuple: immutable, and several times cheaper to create than a frozen dataclass; a text may hold many
+    pronouns.)
     """
 
     start: int
@@ -37,6 +39,10 @@ class DemographicMention:
     value: float | str | None
     cue: str
     language: str = "en"
+
+
+_TEXT_ORDER = attrgetter("start", "end", "kind")
+_SPAN_ORDER = attrgetter("start", "end")
 
 
 @dataclass(frozen=True)
@@ -283,17 +289,26 @@ def _holds_each(words: set[str], groups: tuple[frozenset[str], ...]) -> bool:
     return True
 
 
+_ANY_OF: dict[tuple[str, ...], re.Pattern] = {}
+
+
 def _holds_one(text: str, strings: tuple[str, ...]) -> bool:
-    for x in strings:
-        if x in text:
-            return True
-    return False
+    """Whether ``text`` holds one of ``strings``: one substring search, or one regex search for several (one
+    pass over the text instead of one per string)."""
+    if len(strings) == 1:
+        return strings[0] in text
+    pattern = _ANY_OF.get(strings)
+    if pattern is None:
+        pattern = _ANY_OF[strings] = re.compile("|".join(map(re.escape, strings)))
+    return pattern.search(text) is not None
 
 
-def find_demographics(text: str, start: int = 0, end: int | None = None,
-                      normalized: str | None = None) -> tuple[DemographicMention, ...]:
+def find_demographics(text: str, start: int = 0, end: int | None = None, normalized: str | None = None,
+                      words: Sequence[str] | None = None) -> tuple[DemographicMention, ...]:
     """Age and sex mentions in ``text[start:end]``, in text order, with offsets into ``text``; ``normalized``:
-    ``normalize_for_matching(text)`` when the caller has it (one pass per document instead of one per call).
+    ``normalize_for_matching(text)`` when the caller has it (one pass per document instead of one per call);
+    ``words``: the letter/digit runs (``[^\\W_]+``) of the normalised region when the caller has them (its
+    tokens), or any superset of them: they only tell which cue words the region may hold.
 
     Overlapping age matches keep the longest; a sex word inside an age span ("newborn boy" keeps both) is kept.
     A pattern is run only when the text holds what any match of it needs (a whole word such as "aged", a literal
@@ -307,7 +322,7 @@ def find_demographics(text: str, start: int = 0, end: int | None = None,
     norm = normalize_for_matching(region) if normalized is None else normalized[start:end]
     p = _patterns()
     present = non_ascii_chars(norm) if not norm.isascii() else ()
-    words = p.cue_words.intersection(_words(norm, present, p.cue_letters))
+    words = p.cue_words.intersection(_words(norm, present, p.cue_letters) if words is None else words)
     digits: list[int] | None = None
     ages: list[DemographicMention] = []
     for age in p.age:
@@ -348,7 +363,8 @@ def find_demographics(text: str, start: int = 0, end: int | None = None,
                                         p.titles_map[m.group(1)], "title", "en"))
     if kept:
         found = [m for m in found if not (m.cue == "pronoun" and any(a.start <= m.start < a.end for a in kept))]
-    found.sort(key=lambda m: (m.start, m.end, m.kind))
+    if len(found) > 1:
+        found.sort(key=_TEXT_ORDER)
     return tuple(found)
 
 
@@ -360,7 +376,7 @@ def patient_demographics(
     Age: the first age with a value, else the first age phrase (value None). Sex: the first noun or title cue;
     only when there is none, the sex most pronouns agree on (None on a tie), with its first pronoun.
     """
-    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+    ordered = sorted(mentions, key=_SPAN_ORDER)
     ages = [m for m in ordered if m.kind == "Age"]
     age_mention = next((m for m in ages if m.value is not None), ages[0] if ages else None)
     age = float(age_mention.value) if age_mention is not None and age_mention.value is not None else None

@@ -75,6 +75,7 @@ class _Table(dict):
 
 
 _TABLE = _Table(_FIXED)
+_ASCII_LOWER = min(_FIXED) >= 128  # the table maps every ASCII character as str.lower does
 
 
 _ASCII_BYTES = bytes(range(128))
@@ -101,9 +102,10 @@ def normalize_for_matching(text: str) -> str:
     ``str.translate`` looks a non-ASCII text up one character at a time; ``str.lower`` does the same work in one
     C pass. So the few distinct characters the table maps otherwise (dashes, curly quotes, Arabic letters,
     capital sigma) are replaced first, each with one ``str.replace`` (the table is idempotent, so their order does
-    not matter), and the rest is lower-cased."""
+    not matter), and the rest is lower-cased. On ASCII text the table is ``str.lower`` (no fixed mapping of an
+    ASCII character)."""
     if text.isascii():
-        return text.translate(_TABLE)
+        return text.lower() if _ASCII_LOWER else text.translate(_TABLE)
     for ch in non_ascii_chars(text):
         plain = _PLAIN.get(ch)
         if plain is None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
+from operator import attrgetter, itemgetter
 from typing import Sequence
 
 from kg.extract import citations, claims, context, demographics, drugs, relations
@@ -10,7 +11,7 @@ from kg.extract.concepts import Match, Tokens, recognize
 from kg.extract.language import detect_language, main_language
 from kg.extract.lexicon import Lexicon
 from kg.extract.metadata import extract_metadata, extract_title
-from kg.extract.normalize import normalize_for_matching
+from kg.extract.normalize import IGNORABLE, normalize_for_matching
 from kg.extract.references import count_references, split_reference_list
 from kg.extract.sections import find_sections
 from kg.extract.sentences import split_sentences
@@ -18,6 +19,9 @@ from kg.model import (Concept, Document, Evidence, Extraction, Mention, Metadata
 
 NO_MENTIONS = {"references", "keywords", "acknowledgements", "front"}
 DEMOGRAPHIC_KINDS = ("case", "abstract", "title", "figure", "results", "other")
+_DEMOGRAPHIC_KIND_SET = frozenset(DEMOGRAPHIC_KINDS)
+_ROW_ORDER = itemgetter("start", "end", "type", "id")  # the order of annotate's rows
+_SENTENCE_ORDER = attrgetter("start", "end")
 
 
 class Pipeline:
@@ -52,7 +56,7 @@ class Pipeline:
         markers = _markers(doc, text, sections, references, normalized)
         tokens = Tokens(text, normalized)
         mentions = self._mentions(tokens, sentences, markers)
-        patient = _patient(doc.doc_id, text, sentences, normalized)
+        patient = _patient(doc.doc_id, text, sentences, normalized, tokens)
         observations = relations.observations(doc.doc_id, tokens, sentences, mentions)
         contexts = citations.contexts(doc.doc_id, sentences, markers, mentions)
         main_condition = _main_condition(mentions)
@@ -78,19 +82,19 @@ class Pipeline:
                                 languages=False)
         normalized = normalize_for_matching(text)
         markers = _markers(doc, text, sections, normalized=normalized)
+        tokens = Tokens(text, normalized)
         rows = [{"start": start, "end": end, "text": text[start:end], "id": concept.curie, "label": concept.label,
                  "type": concept.type, "negated": negated, "subject": subject, "section": section,
                  "historical": historical, "uncertain": uncertain}
                 for start, end, concept, negated, historical, uncertain, subject, section, _
-                in self._mention_rows(Tokens(text, normalized), sentences, markers)]
-        patient = _patient(doc.doc_id, text, sentences, normalized)
-        for kind, value, ev in (("Age", patient.age_years, patient.age_evidence),
-                                ("Sex", patient.sex, patient.sex_evidence)):
-            if ev is not None:
-                rows.append({"start": ev.start, "end": ev.end, "text": text[ev.start:ev.end], "id": "",
+                in self._mention_rows(tokens, sentences, markers)]
+        for kind, (value, cue, sentence) in zip(("Age", "Sex"), _patient_cues(text, sentences, normalized, tokens)):
+            if cue is not None:
+                rows.append({"start": cue.start, "end": cue.end, "text": text[cue.start:cue.end], "id": "",
                              "label": "" if value is None else str(value), "type": kind, "negated": False,
-                             "subject": "patient", "section": ev.section, "historical": False, "uncertain": False})
-        rows.sort(key=lambda r: (r["start"], r["end"], r["type"], r["id"]))
+                             "subject": "patient", "section": sentence.section, "historical": False,
+                             "uncertain": False})
+        rows.sort(key=_ROW_ORDER)
         return rows
 
     # ------------------------------------------------------------------ stages
@@ -111,7 +115,7 @@ class Pipeline:
         row says "No" for every patient is negated. Triggers and subjects are read only for sentences with a
         match."""
         out: list[tuple] = []
-        token_starts, token_ends, token_keys = tokens.starts, tokens.ends, tokens.keys
+        token_starts, token_keys = tokens.starts, tokens.keys
         marker_starts = sorted(m.start for m in markers)
         subjects: dict[int, str] = {}
         captions: dict[tuple[int, int], str | None] = {}
@@ -120,24 +124,24 @@ class Pipeline:
         lexicon = self.lexicon
         pronouns, background = context.PRONOUNS, context.BACKGROUND
 
-        def subject_of(si: int, first: int, keys: list[str], previous: bool = True) -> str:
+        def subject_of(si: int, first: int, keys: list[str]) -> str:
+            """The subject of sentence ``si`` (read once). It does not call itself: a closure that did would be a
+            reference cycle, keeping the text's token lists alive until the garbage collector runs."""
             if si in subjects:
                 return subjects[si]
             s = sentences[si]
-            if not pronouns.isdisjoint(keys):  # "HE" (an abbreviation) is no pronoun
-                keys = [k if k not in pronouns or not text[a:b].isupper() else "\x00" for k, a, b
-                        in zip(keys, token_starts[first:first + len(keys)], token_ends[first:first + len(keys)])]
-            k = bisect_left(marker_starts, s.start)
-            has_marker = k < len(marker_starts) and marker_starts[k] < s.end
+            keys = _subject_keys(tokens, first, keys)
             before = None
-            if previous and si > 0 and keys and keys[0] in pronouns and s.section_kind in background \
+            if si > 0 and keys and keys[0] in pronouns and s.section_kind in background \
                     and sentences[si - 1].section == s.section:
-                p = sentences[si - 1]  # only read when a pronoun opens a background sentence
-                p_first = bisect_left(token_starts, p.start)
-                before = subject_of(si - 1, p_first, token_keys[p_first:bisect_left(token_starts, p.end)], False)
-            subject = context.sentence_subject(keys, s.section_kind, has_marker, before)
-            if previous:
-                subjects[si] = subject
+                before = subjects.get(si - 1)  # only read when a pronoun opens a background sentence
+                if before is None:  # read on its own (without the sentence before it)
+                    p = sentences[si - 1]
+                    p_first = bisect_left(token_starts, p.start)
+                    p_keys = _subject_keys(tokens, p_first, token_keys[p_first:bisect_left(token_starts, p.end)])
+                    before = context.sentence_subject(p_keys, p.section_kind, _has_marker(marker_starts, p), None)
+            subject = subjects[si] = context.sentence_subject(keys, s.section_kind, _has_marker(marker_starts, s),
+                                                              before)
             return subject
 
         for si, s in enumerate(sentences):
@@ -181,6 +185,22 @@ class Pipeline:
         return out
 
 
+def _subject_keys(tokens: Tokens, first: int, keys: list[str]) -> list[str]:
+    """A sentence's token keys (its first token ``first``) as ``context.sentence_subject`` reads them: a pronoun
+    written in capitals ("HE", an abbreviation) is no pronoun."""
+    pronouns = context.PRONOUNS
+    if pronouns.isdisjoint(keys):
+        return keys
+    text, last = tokens.text, first + len(keys)
+    return [k if k not in pronouns or not text[a:b].isupper() else "\x00"
+            for k, a, b in zip(keys, tokens.starts[first:last], tokens.ends[first:last])]
+
+
+def _has_marker(marker_starts: list[int], s: Sentence) -> bool:
+    k = bisect_left(marker_starts, s.start)
+    return k < len(marker_starts) and marker_starts[k] < s.end
+
+
 def _markers(doc: Document, text: str, sections: Sequence[Section], references=None, normalized: str | None = None):
     """In-text citation markers of the body sections (the reader's own when it gave them); the text is
     normalised once for all sections (``normalized``: the caller's ``normalize_for_matching(text)``)."""
@@ -199,11 +219,12 @@ def _markers(doc: Document, text: str, sections: Sequence[Section], references=N
                                                                   normalized=normalized))
 
 
-def _run_demographics(text: str, run: list[Sentence], normalized: str | None):
+def _run_demographics(text: str, run: list[Sentence], normalized: str | None, tokens: Tokens | None = None):
     """Age and sex cues of one run of consecutive sentences of a section, with their sentence: one scan (the cues
     are single words or short phrases that never cross a sentence end); a cue is kept only when it lies inside
-    one sentence."""
-    found = demographics.find_demographics(text, run[0].start, run[-1].end, normalized)
+    one sentence. ``tokens``: the text's tokens, whose words tell which cue words the run holds."""
+    start, end = run[0].start, run[-1].end
+    found = demographics.find_demographics(text, start, end, normalized, _region_words(tokens, start, end))
     if len(run) == 1:
         s = run[0]
         return [(d, s) for d in found if d.end <= s.end]
@@ -214,6 +235,24 @@ def _run_demographics(text: str, run: list[Sentence], normalized: str | None):
         if k >= 0 and d.end <= run[k].end:
             out.append((d, run[k]))
     return out
+
+
+def _region_words(tokens: Tokens | None, start: int, end: int) -> list[str] | None:
+    """The letter/digit runs of ``tokens.normalized[start:end]`` (a word cut by an edge of the region as its part
+    inside, beside the whole word), read from the tokens (the tokens' own list when the region holds them all);
+    None without tokens or when a token's word is not such a run (a text with ``IGNORABLE`` characters)."""
+    if tokens is None or IGNORABLE in tokens.normalized:
+        return None
+    starts, ends, words = tokens.starts, tokens.ends, tokens.words
+    i0, i1 = bisect_left(starts, start), bisect_left(starts, end)
+    cut = []
+    if i1 > i0 and ends[i1 - 1] > end:
+        cut.append(tokens.normalized[starts[i1 - 1]:end])
+    if i0 > 0 and ends[i0 - 1] > start:
+        cut.append(tokens.normalized[start:min(ends[i0 - 1], end)])
+    if cut or i0 > 0 or i1 < len(words):
+        return words[i0:i1] + cut
+    return words
 
 
 def _merge_metadata(given: Metadata, found: Metadata) -> Metadata:
@@ -249,33 +288,55 @@ def _with_title(text: str, title: str, sentences: Sequence[Sentence], languages:
         if pos >= 0 and not any(s.start <= pos < s.end for s in sentences):
             out.append(Sentence(start=pos, end=pos + len(title), text=title, section="Title", section_kind="title",
                                 language=detect_language(title) if languages else ""))
-    out.sort(key=lambda s: (s.start, s.end))
+    out.sort(key=_SENTENCE_ORDER)
     return [s if s.index == i else replace(s, index=i) for i, s in enumerate(out)]
 
 
-def _patient(report: str, text: str, sentences: Sequence[Sentence], normalized: str | None = None) -> Patient:
-    """The patient's age and sex: cues of the case presentation first, then abstract, title, captions; the first
-    age with a value and the first sex noun win (pronouns only when no noun says it). Sections are scanned in
-    that order and only until both are found: the case presentation of a full text usually settles it.
+def _patient(report: str, text: str, sentences: Sequence[Sentence], normalized: str | None = None,
+             tokens: Tokens | None = None) -> Patient:
+    """The patient's age and sex (``_patient_cues``) with the evidence they were read from."""
+    (age, age_m, age_s), (sex, sex_m, sex_s) = _patient_cues(text, sentences, normalized, tokens)
+
+    def ev(d, s):
+        if d is None:
+            return None
+        return Evidence(report=report, section=s.section, sentence=s.text, start=d.start, end=d.end, language=s.language)
+
+    return Patient(age_years=age, sex=sex, age_evidence=ev(age_m, age_s), sex_evidence=ev(sex_m, sex_s))
+
+
+def _patient_cues(text: str, sentences: Sequence[Sentence], normalized: str | None = None,
+                  tokens: Tokens | None = None) -> tuple[tuple, tuple]:
+    """The patient's age and sex, as ``(age, cue, sentence), (sex, cue, sentence)`` (the cue a
+    DemographicMention; None, None, None when not found): cues of the case presentation first, then abstract,
+    title, captions; the first age with a value and the first sex noun win (pronouns only when no noun says it).
+    Sections are scanned in that order and only until both are found: the case presentation of a full text
+    usually settles it. (``annotate`` reads these without building a Patient.)
 
     A kind's sentences are scanned in runs of consecutive sentences of one section, in text order, and the scan
     stops once an age with a value and a sex noun that lie before the next run are found: no cue after them can
-    be chosen. ``normalized``: ``normalize_for_matching(text)`` when the caller has it."""
+    be chosen. ``normalized``: ``normalize_for_matching(text)`` and ``tokens``: its Tokens, when the caller has
+    them."""
     runs_of: dict[str, list[list[Sentence]]] = {}
+    last = None
     for s in sentences:
-        if s.section_kind not in DEMOGRAPHIC_KINDS:
+        kind = s.section_kind
+        if kind not in _DEMOGRAPHIC_KIND_SET:
             continue
-        runs = runs_of.setdefault(s.section_kind, [])
-        last = runs[-1][-1] if runs else None
-        if last is not None and last.index == s.index - 1 and last.section == s.section and last.end <= s.start:
+        runs = runs_of.get(kind)
+        if runs is None:
+            runs_of[kind] = [[s]]
+        elif last.index == s.index - 1 and last.section_kind == kind and last.section == s.section \
+                and last.end <= s.start:
             runs[-1].append(s)
         else:
             runs.append([s])
+        last = s
     found = []
     for kind in DEMOGRAPHIC_KINDS:
         runs = runs_of.get(kind, ())
         for r, run in enumerate(runs):
-            found.extend(_run_demographics(text, run, normalized))
+            found.extend(_run_demographics(text, run, normalized, tokens))
             if r + 1 < len(runs) and found:
                 next_start = runs[r + 1][0].start
                 if any(d.kind == "Age" and d.value is not None and d.start < next_start for d, _ in found) \
@@ -286,14 +347,7 @@ def _patient(report: str, text: str, sentences: Sequence[Sentence], normalized: 
             break
     age, sex, age_m, sex_m = demographics.patient_demographics([d for d, _ in found])
     where = {id(d): s for d, s in found}
-
-    def ev(d):
-        if d is None:
-            return None
-        s = where[id(d)]
-        return Evidence(report=report, section=s.section, sentence=s.text, start=d.start, end=d.end, language=s.language)
-
-    return Patient(age_years=age, sex=sex, age_evidence=ev(age_m), sex_evidence=ev(sex_m))
+    return (age, age_m, where.get(id(age_m))), (sex, sex_m, where.get(id(sex_m)))
 
 
 def _main_condition(mentions: Sequence[Mention]) -> Concept | None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate, count
+from operator import add
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Iterator, Sequence
 
 from kg.errors import ResourceError
 from kg.extract.sections import body_start
@@ -103,15 +105,37 @@ def _is_abbreviation(text: str, start: int, stop: int, abbreviations: dict[str, 
 
 
 def _bracket_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [m.span() for m in _BRACKETS.finditer(text, start, end)]
+    return [m.span() for m in _matches_at(_BRACKETS, text, end, _at(_OPENING_BRACKETS, text, start, end))]
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    chunk = text[start:end]
-    rest = chunk.lstrip(_WS)
-    if not rest:
-        return end, end
-    return end - len(rest), end - (len(rest) - len(rest.rstrip(_WS)))
+# Tables for ``_at``: the characters a match can begin with as NUL, any other byte as a space ("؟" is "?" in the
+# ASCII copy of a text, like every non-ASCII character).
+_OPENING_BRACKETS = bytes(0 if chr(b) in "([" else 32 for b in range(128)) + b" " * 128
+_BREAK_STARTS = {True: bytes(0 if chr(b) in "\n.!?" else 32 for b in range(128)) + b" " * 128,
+                 False: bytes(0 if chr(b) == "\n" else 32 for b in range(128)) + b" " * 128}
+
+
+def _at(table: bytes, text: str, start: int, end: int) -> Iterator[int]:
+    """Offsets in [start, end), ascending, of the characters that ``table`` maps to NUL in the ASCII copy of the
+    text (one byte per character, a non-ASCII one as "?"): running lengths of the pieces between them, C-level
+    passes."""
+    pieces = text[start:end].encode("ascii", "replace").translate(table).split(b"\0")
+    return map(add, accumulate(map(len, pieces[:-1])), count(start))
+
+
+def _matches_at(pattern: re.Pattern, text: str, end: int, positions: Iterable[int]) -> list[re.Match]:
+    """``pattern.finditer(text, start, end)`` for a pattern whose every match begins at one of ``positions`` (the
+    offsets from ``start`` on of the characters it can begin with, or more): the regex engine tries those few
+    offsets instead of scanning every character."""
+    found = []
+    after = 0
+    for pos in positions:
+        if pos >= after:
+            m = pattern.match(text, pos, end)
+            if m:
+                found.append(m)
+                after = m.end()
+    return found
 
 
 def _spans(text: str, start: int, end: int, full_stops: bool) -> list[tuple[int, int]]:
@@ -125,7 +149,9 @@ def _spans(text: str, start: int, end: int, full_stops: bool) -> list[tuple[int,
     brackets: list[tuple[int, int]] | None = None  # read at the first full stop
     b = 0
     begin = start
-    for m in pattern.finditer(text, start, end):
+    matches = pattern.finditer(text, start, end) if headings else \
+        _matches_at(pattern, text, end, _at(_BREAK_STARTS[full_stops], text, start, end))
+    for m in matches:
         kind = m.lastgroup
         if kind == "stop":
             pos, stop_end = m.span()
@@ -149,17 +175,36 @@ def _spans(text: str, start: int, end: int, full_stops: bool) -> list[tuple[int,
     return out
 
 
+_new_object = object.__new__
+
+
+def _sentence(start: int, end: int, text: str, section: str, section_kind: str, language: str, index: int) -> Sentence:
+    """``Sentence(start, end, text, section, section_kind, language, index)`` with its fields written straight into
+    the instance's ``__dict__``: a frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``,
+    several times slower (the class has no ``__post_init__`` to skip)."""
+    sentence = _new_object(Sentence)
+    fields = sentence.__dict__
+    fields["start"] = start
+    fields["end"] = end
+    fields["text"] = text
+    fields["section"] = section
+    fields["section_kind"] = section_kind
+    fields["language"] = language
+    fields["index"] = index
+    return sentence
+
+
 def split_sentences(text: str, sections: Sequence[Section]) -> tuple[Sentence, ...]:
     """Sentences of every section, in order, headings excluded; ``Sentence.text == text[start:end]``."""
     sentences: list[Sentence] = []
     for section in sections:
         begin = body_start(text, section)
         for raw_start, raw_end in _spans(text, begin, section.end, section.kind != "references"):
-            s, e = _trimmed(text, raw_start, raw_end)
-            if e <= s or not _CONTENT.search(text, s, e):
+            rest = text[raw_start:raw_end].lstrip(_WS)
+            body = rest.rstrip(_WS)
+            if not body or not (body[0].isalnum() or _CONTENT.search(body)):
                 continue
-            sentences.append(Sentence(
-                start=s, end=e, text=text[s:e], section=section.title, section_kind=section.kind,
-                language=section.language, index=len(sentences),
-            ))
+            s = raw_end - len(rest)
+            sentences.append(_sentence(s, s + len(body), body, section.title, section.kind, section.language,
+                                       len(sentences)))
     return tuple(sentences)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract.citations import contexts, find_markers
+from kg.extract.citations import _BRACKET, _brackets, _word_before, contexts, find_markers
 from kg.model import Concept, Mention, Sentence
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,3 +109,19 @@ def test_contexts_one_per_sentence_with_markers_and_concepts():
     assert ctx[1].concepts == (arth,)
     assert (ctx[1].evidence.report, ctx[1].evidence.start, ctx[1].evidence.end) == ("r1", 64, len(text))
     assert ctx[1].evidence.sentence == s3.text
+
+
+def test_brackets_are_tried_where_they_open():
+    text = ("Fig. 2 (see [3], table (1)) shows <sup>2,4</sup> and (unclosed [5 (6) \u2014 caf\u00e9 [7]\n(8)"
+            " x(9)(10)")
+    for start, end in ((0, len(text)), (5, len(text) - 3), (14, 30), (0, 0)):
+        assert [m.span() for m in _brackets(text, start, end)] == \
+            [m.span() for m in _BRACKET.finditer(text, start, end)]
+
+
+@pytest.mark.parametrize("before,word", [("see Figure 3 ", ""), ("in Figure ", "figure"), ("reported by Smith et al. ", "al."),
+                                         ("in m/s ", "m/s"), ("at 37\u00b0", ""), ("x", "x"), ("", ""),
+                                         ("of the 2nd", "nd"), ("   ", "")])
+def test_word_before_a_marker(before, word):
+    text = before.lower() + "[1]"
+    assert _word_before(text, len(before)) == word

@@ -131,7 +131,11 @@ def test_token_columns_are_the_token_spans_of_any_script():
     from kg.extract.normalize import normalize_for_matching, token_spans
     texts = ["Renal cysts (bilateral); no hepatomegaly.", "Ca2+ \u2191 \u2192 1.2\u00a0mmol/L, snake_case",
              "\u03b2-thalassaemia and caf\u00e9-au-lait macules", "hypo\u00adpigmentation of the skin",
-             "\u0628\u06cc\u0645\u0627\u0631 \u062a\u0628 \u062f\u0627\u0634\u062a.", "", "  ", "x"]
+             "\u0628\u06cc\u0645\u0627\u0631 \u062a\u0628 \u062f\u0627\u0634\u062a.", "", "  ", "x",
+             "\u00c9t\u00e9: 5 \u00b5g of \u03b1-fetoprotein\u2014na\u00efve",  # a few non-ASCII letters
+             "\x01 caf\u00e9",  # the stand-in character itself in the text
+             "\u03b1\u03b2\u03b3\u03b4\u03b5 \u03b6\u03b7\u03b8\u03b9\u03ba \u03bb\u03bc\u03bd\u03be\u03bf, "
+             "\u03c0\u03c1 x"]  # more distinct non-ASCII letters than are stood in for
     for text in texts:
         spans = token_spans(normalize_for_matching(text))
         starts, ends, words = token_columns(normalize_for_matching(text))

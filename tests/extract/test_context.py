@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from kg.extract.concepts import Tokens
-from kg.extract.context import (attributes_for, caption_subject, find_triggers, line_subject, sentence_subject,
-                                table_caption, table_row_negated)
+from kg.extract.context import (Attributes, Scopes, attributes_for, caption_subject, find_triggers, line_subject,
+                                sentence_subject, table_caption, table_row_negated)
 from kg.model import Document
 
 
@@ -178,3 +178,17 @@ def test_naming_the_patient_ends_a_relatives_scope(pipeline):
     text = "Case presentation\nHer brother had small for gestational age birth weight.\n"
     rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
     assert next(r for r in rows if r["id"] == "HP:0001518")["subject"] == "family"
+
+
+def test_scopes_of_a_sentence_read_its_triggers_once():
+    keys = _keys("Renal cysts and a cough.")
+    assert not find_triggers(keys) and Scopes.of_keys(keys) is Scopes.of_keys(_keys("She had a cough."))
+    assert Scopes.of_keys(keys).attributes(0, 2) == Attributes()
+    keys = _keys("A tumour was suspected, confirmed later, but no fever was seen, except a rash.")
+    scopes = Scopes.of_keys(keys)
+    triggers = find_triggers(keys)
+    assert scopes.confirmed and scopes.terminators and {t.category for t in triggers} >= {"NEGATED_EXISTENCE"}
+    for first in range(len(keys)):
+        assert scopes.attributes(first, first + 1) == attributes_for(first, first + 1, triggers)
+    fever = keys.index("fever")
+    assert scopes.attributes(fever, fever + 1).negated and not scopes.attributes(keys.index("rash"), len(keys)).negated

@@ -146,3 +146,21 @@ def test_malformed_cue_table_raises_with_file_and_line(monkeypatch, tmp_path):
         monkeypatch.undo()
         demographics.cues.cache_clear()
     assert demographics.cues()
+
+
+def test_cue_words_read_from_the_tokens_give_the_same_cues():
+    """``words`` (the letter/digit runs of the region, or more) only tell which cue words may be present."""
+    from kg.extract.concepts import Tokens
+    from kg.extract.normalize import normalize_for_matching
+    from kg.extract.pipeline import _region_words
+    text = "A 44-year-old woman was aged 44. Her son, a newborn boy, and Mr Smith; in her forties, the woman"
+    norm = normalize_for_matching(text)
+    tokens = Tokens(text, norm)
+    for start, end in ((0, len(text)), (2, 60), (text.index("oman"), len(text) - 2), (40, 41)):
+        words = _region_words(tokens, start, end)
+        assert find_demographics(text, start, end, norm, words) == find_demographics(text, start, end)
+    text = "The patient herself said so."
+    norm, end = normalize_for_matching(text), text.index("self")  # "herself" cut by the region's end: "her"
+    words = _region_words(Tokens(text, norm), 0, end)
+    assert "her" in words and "herself" in words
+    assert [m.text for m in find_demographics(text, 0, end, norm, words)] == ["her"]

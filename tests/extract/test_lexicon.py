@@ -82,6 +82,11 @@ def test_break_positions_mark_the_token_after_punctuation():
     words = [text[s:e] for s, e in zip(tokens.starts, tokens.ends)]
     assert sorted(words[j] for j in break_positions(text, tokens.starts)) == ["a", "b", "c", "cases", "d", "mild", "severe"]
     assert break_positions("no breaks here", Tokens("no breaks here").starts) == frozenset()
+    text = "\u03b2-thalass\u00e6mia, caf\u00e9 (au lait); \u0628\u06cc\u0645\u0627\u0631\u060c x: y"
+    tokens = Tokens(text)
+    words = [text[s:e] for s, e in zip(tokens.starts, tokens.ends)]
+    breaks = break_positions(text, tokens.starts)  # the Arabic comma before "x" is read as written: no break
+    assert sorted(words[j] for j in breaks) == ["au", "caf\u00e9", "y", "\u0628\u06cc\u0645\u0627\u0631"]
 
 
 def test_nodes_with_case_forms_are_flagged(pipeline):

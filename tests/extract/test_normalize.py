@@ -181,3 +181,9 @@ def test_context_rules_fa_parse_and_cover_the_seed_cues():
     text = " ".join(keys(PERSIAN_SEED.read_text(encoding="utf-8")))
     for cue in ("نداشت", "منفی", "بدون", "عدم وجود", "سابقه", "سال قبل", "در صورت"):
         assert f" {cue} " in f" {text} ", cue
+
+
+def test_ascii_text_is_normalised_as_the_table_says():
+    from kg.extract.normalize import _TABLE
+    text = "".join(map(chr, range(128))) + "A Renal-Cyst, IgG 12 mg/dL"
+    assert normalize_for_matching(text) == text.translate(_TABLE) == text.lower()

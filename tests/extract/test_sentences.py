@@ -7,7 +7,7 @@ import pytest
 
 from kg.errors import ResourceError
 from kg.extract.sections import find_sections
-from kg.extract.sentences import load_abbreviations, split_sentences
+from kg.extract.sentences import _BREAKS, _BREAK_STARTS, _at, _matches_at, load_abbreviations, split_sentences
 from kg.model import Section
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,3 +108,22 @@ def test_abbreviation_list_is_strict(tmp_path):
     bad.write_text("Dr.\nFig\n", encoding="utf-8")
     with pytest.raises(ResourceError, match=r"bad\.txt:2"):
         load_abbreviations(bad)
+
+
+@pytest.mark.parametrize("text", [SEED_EN, SEED_FA, "Is it? Yes. (A. B.) No!\n\n1. Item\n- x \u061f \u0622\n", ""])
+def test_breaks_are_tried_where_they_can_begin(text):
+    for full_stops in (True, False):
+        pattern = _BREAKS[full_stops, False]
+        for start, end in ((0, len(text)), (len(text) // 3, len(text) - len(text) // 4)):
+            expected = [m.span() for m in pattern.finditer(text, start, end)]
+            found = _matches_at(pattern, text, end, _at(_BREAK_STARTS[full_stops], text, start, end))
+            assert [m.span() for m in found] == expected
+
+
+def test_sentences_are_plain_sentence_records():
+    """split_sentences fills each Sentence's fields directly, which holds only while Sentence validates nothing."""
+    from kg.model import Sentence
+    assert not hasattr(Sentence, "__post_init__") and not hasattr(Sentence, "__slots__")
+    for s in split_sentences(SEED_EN, find_sections(SEED_EN)):
+        assert s == Sentence(s.start, s.end, s.text, s.section, s.section_kind, s.language, s.index)
+        assert repr(s) == repr(Sentence(s.start, s.end, s.text, s.section, s.section_kind, s.language, s.index))

@@ -1,0 +1,44 @@
+"""Pipeline stages that annotate shares with extract."""
+from __future__ import annotations
+
+import gc
+
+from kg.extract.pipeline import _patient, _patient_cues
+from kg.extract.sections import find_sections
+from kg.extract.sentences import split_sentences
+from kg.model import Document
+
+CASE = ("Case presentation\nA 44-year-old woman presented with fever and a cough. She had no rash. "
+        "HE was excluded. Her mother had hypothyroidism.\nDiscussion\nCough is common [1]. "
+        "She recovered.\nReferences\n1. Smith J. Cough. J Med. 2001;1:1-2.\n")
+
+
+def test_annotate_leaves_no_reference_cycle(pipeline):
+    """Every object annotate makes is freed when it returns (none waits for the garbage collector)."""
+    doc = Document(doc_id="c", source="c.txt", text=CASE, format="text")
+    pipeline.annotate(doc)
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        rows = pipeline.annotate(doc)
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
+    assert any(r["type"] == "Age" and r["label"] == "44.0" for r in rows)
+
+
+def test_annotate_reads_the_patient_as_extract_does(pipeline):
+    doc = Document(doc_id="c", source="c.txt", text=CASE, format="text")
+    patient = pipeline.extract(doc).patient
+    rows = {r["type"]: r for r in pipeline.annotate(doc) if r["type"] in ("Age", "Sex")}
+    assert (patient.age_years, patient.sex) == (44.0, "female")
+    for kind, ev in (("Age", patient.age_evidence), ("Sex", patient.sex_evidence)):
+        assert (rows[kind]["start"], rows[kind]["end"], rows[kind]["section"]) == (ev.start, ev.end, ev.section)
+    sentences = split_sentences(CASE, find_sections(CASE))
+    (age, age_cue, age_sentence), (sex, sex_cue, _) = _patient_cues(CASE, sentences)
+    assert (age, sex, CASE[age_cue.start:age_cue.end], CASE[sex_cue.start:sex_cue.end]) == \
+        (44.0, "female", "44-year-old", "woman")
+    assert age_sentence.text.startswith("A 44-year-old woman")
+    assert _patient("c", CASE, sentences).age_evidence.sentence == age_sentence.text
