@@ -245,14 +245,7 @@ class Lexicon:
         return self.alt_ids.get(curie, curie)
 
     def ancestors(self, curie: str) -> set[str]:
-        seen: set[str] = set()
-        stack = list(self.parents.get(curie, ()))
-        while stack:
-            c = stack.pop()
-            if c not in seen:
-                seen.add(c)
-                stack.extend(self.parents.get(c, ()))
-        return seen
+        return ancestors_of(self.parents, curie)
 
     def lookup(self, surface: str) -> list[Concept]:
         """Concepts whose surface form is exactly ``surface`` (after normalisation)."""
@@ -264,6 +257,18 @@ class Lexicon:
             if node is None:
                 return []
         return [self.concepts[e.curie] for e in node.get(ENTRIES, ())]
+
+
+def ancestors_of(parents: dict[str, tuple[str, ...]], curie: str) -> set[str]:
+    """Every is_a ancestor of ``curie`` in a child -> parents table."""
+    seen: set[str] = set()
+    stack = list(parents.get(curie, ()))
+    while stack:
+        c = stack.pop()
+        if c not in seen:
+            seen.add(c)
+            stack.extend(parents.get(c, ()))
+    return seen
 
 
 def _unpickle(path: Path):
@@ -494,13 +499,7 @@ def build(version: str = "") -> Lexicon:
         """Number of is_a ancestors: where one surface form names several terms equally well, the most general
         one is what the words say ("ear anomaly": Abnormality of the ear, not of the outer ear)."""
         if curie not in depths:
-            seen, stack = set(), list(parents.get(curie, ()))
-            while stack:
-                c = stack.pop()
-                if c not in seen:
-                    seen.add(c)
-                    stack.extend(parents.get(c, ()))
-            depths[curie] = len(seen)
+            depths[curie] = len(ancestors_of(parents, curie))
         return depths[curie]
 
     concepts = {}
@@ -573,15 +572,6 @@ def _plural_terms(terms: list[dict], concepts: dict[str, Concept], parents: dict
         spans = token_spans(normalize_for_matching(surface))
         return spans[-1][2] if spans else ""
 
-    def ancestors(curie: str) -> set[str]:
-        seen, stack = set(), list(parents.get(curie, ()))
-        while stack:
-            c = stack.pop()
-            if c not in seen:
-                seen.add(c)
-                stack.extend(parents.get(c, ()))
-        return seen
-
     singular: dict[tuple[str, ...], str] = {}
     for t in terms:
         if t["id"] in concepts and not is_plural(last_word(t["name"])):
@@ -594,7 +584,7 @@ def _plural_terms(terms: list[dict], concepts: dict[str, Concept], parents: dict
             if kind == "obsolete_synonym" or not is_plural(last_word(text)):
                 continue
             other = singular.get(tuple(k for k in keys_of(text) if k not in ARTICLES))
-            if other and other != t["id"] and other not in ancestors(t["id"]):
+            if other and other != t["id"] and other not in ancestors_of(parents, t["id"]):
                 found.setdefault(other, set()).add(t["id"])
     return {k: next(iter(v)) for k, v in sorted(found.items()) if len(v) == 1}
 
