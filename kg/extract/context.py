@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
 from typing import NamedTuple
 
 from kg.extract.lexicon import keys_of
@@ -75,15 +76,16 @@ def subject_cues() -> dict:
 
 def scan_phrases(trie: dict, keys: list[str]) -> list[tuple[int, int, tuple]]:
     """Longest non-overlapping phrase matches of a trie over token keys, left to right. Only the tokens that
-    begin a phrase (keys of the trie's root) are walked from."""
+    begin a phrase (keys of the trie's root, picked out by a C-level pass) are walked from."""
     if trie.keys().isdisjoint(keys):
         return []
     out = []
     n = len(keys)
     after = 0
-    for i, node in enumerate(map(trie.get, keys)):
-        if node is None or i < after:
+    for i in compress(count(), map(trie.__contains__, keys)):
+        if i < after:
             continue
+        node = trie[keys[i]]
         values = node.get("")
         end = j = i + 1
         while j < n:
