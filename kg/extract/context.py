@@ -215,7 +215,7 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previ
     first_cue = -1  # where the first word about the patient or the family is (cues come in text order)
     patients = 0  # strong patient cues that name the patient ("the proband's sister" names the sister)
     after_patient = -1
-    for i, j, subject, strength in _cues(keys):
+    for i, j, (subject, strength) in scan_phrases(subject_cues(), keys):
         if subject == "patient":
             if first_cue < 0:
                 first_cue = i

@@ -237,7 +237,6 @@ class _Sentence:
         self.kinds = frozenset().union(*(kinds for _, _, kinds in self.found))
         self.named = {k for m in matches if m.concept.type in ("Drug", "LabTest")
                       for k in range(m.first_token, m.last_token)}
-        self.starting = {m.first_token for m in matches if m.concept.type in ("Drug", "LabTest")}
 
     # ------------------------------------------------------------------ cue positions
     def _before(self, m: Match, kind: str, reach: int, clean: bool = False) -> int | None:
@@ -459,17 +458,20 @@ class _Sentence:
         right after or before an administration phrase ("initiation of cetixumab")."""
         t, lex = self.tokens, self.lex
         drugs_at = {k for m in kept if m.concept.type == "Drug" for k in (m.first_token, m.last_token - 1)}
-        governed = {j for _, j, kinds in self.found if "administer_before" in kinds} | \
-            {i - 1 for i, _, kinds in self.found if "administer_after" in kinds}
+        governed = set()
+        if "administer_before" in self.kinds or "administer_after" in self.kinds:
+            governed = {j for _, j, kinds in self.found if "administer_before" in kinds} | \
+                {i - 1 for i, _, kinds in self.found if "administer_after" in kinds}
         near = governed | {k + d for k in drugs_at for d in (-2, -1, 1, 2)}
+        keys, trie = t.keys, lex.trie
+        candidates = [k for k in near if self.i0 <= k < self.i1 and len(keys[k]) >= MISSPELT_MIN]
+        if not candidates:
+            return []
         covered = None
         out = []
-        for k in sorted(near):
-            if not self.i0 <= k < self.i1:
-                continue
-            key = t.keys[k]
-            if len(key) < MISSPELT_MIN or not key.isalpha() or key in lex.trie \
-                    or not t.text[t.starts[k]:t.ends[k]].isalpha():
+        for k in sorted(candidates):
+            key = keys[k]
+            if not key.isalpha() or key in trie or not t.text[t.starts[k]:t.ends[k]].isalpha():
                 continue
             if covered is None:
                 covered = {q for m in self.matches for q in range(m.first_token, m.last_token)}
