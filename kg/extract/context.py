@@ -77,8 +77,6 @@ def subject_cues() -> dict:
 def scan_phrases(trie: dict, keys: list[str]) -> list[tuple[int, int, tuple]]:
     """Longest non-overlapping phrase matches of a trie over token keys, left to right. Only the tokens that
     begin a phrase (keys of the trie's root, picked out by a C-level pass) are walked from."""
-    if trie.keys().isdisjoint(keys):
-        return []
     out = []
     n = len(keys)
     after = 0
