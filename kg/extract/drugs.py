@@ -119,17 +119,6 @@ def _label_keys(label: str) -> tuple[str, ...]:
 _ALTERNATIVES: "WeakKeyDictionary[Lexicon, dict]" = WeakKeyDictionary()
 
 
-def _same_words(lex: Lexicon, keys: tuple[str, ...]) -> tuple[Concept, ...]:
-    """Every concept the lexicon indexes under exactly these token keys (best first)."""
-    node = lex.trie
-    for k in keys:
-        node = node.get(k)
-        if node is None:
-            return ()
-    concepts = lex.concepts
-    return tuple(concepts[e.curie] for e in node.get(ENTRIES, ()) if e.curie in concepts)
-
-
 def _drug_for(lex: Lexicon, keys: tuple[str, ...], analyte: Concept) -> Concept | None:
     """The Drug concept named by the words of an analyte match or by the analyte's label ("GH" -> growth hormone),
     or listed for those words as a substance in drug_context.tsv; None if there is none (memoised per lexicon)."""
@@ -140,7 +129,7 @@ def _drug_for(lex: Lexicon, keys: tuple[str, ...], analyte: Concept) -> Concept 
     if key not in memo:
         found = None
         for words in (keys, _label_keys(analyte.label)):
-            found = next((c for c in _same_words(lex, words) if c.type == "Drug"), None)
+            found = next((c for c in lex.lookup_keys(words) if c.type == "Drug"), None)
             if found is None:
                 curie = cues().substances.get(words)
                 found = lex.concepts.get(curie) if curie else None
@@ -202,7 +191,7 @@ def _misspelt_drug(lex: Lexicon, key: str) -> Concept | None:
 
 
 def _test_for(lex: Lexicon, keys: tuple[str, ...]) -> Concept | None:
-    return next((c for c in _same_words(lex, keys) if c.type in TEST_TYPES), None)
+    return next((c for c in lex.lookup_keys(keys) if c.type in TEST_TYPES), None)
 
 
 def _english(text: str, m: Match) -> bool:

@@ -249,14 +249,17 @@ class Lexicon:
 
     def lookup(self, surface: str) -> list[Concept]:
         """Concepts whose surface form is exactly ``surface`` (after normalisation)."""
+        return list(self.lookup_keys(tuple(k for k in keys_of(surface) if k not in ARTICLES)))
+
+    def lookup_keys(self, keys: tuple[str, ...]) -> tuple[Concept, ...]:
+        """Concepts indexed under exactly these token keys, best first."""
         node = self.trie
-        for k in keys_of(surface):
-            if k in ARTICLES:
-                continue
+        for k in keys:
             node = node.get(k)
             if node is None:
-                return []
-        return [self.concepts[e.curie] for e in node.get(ENTRIES, ())]
+                return ()
+        concepts = self.concepts
+        return tuple(concepts[e.curie] for e in node.get(ENTRIES, ()) if e.curie in concepts)
 
 
 def ancestors_of(parents: dict[str, tuple[str, ...]], curie: str) -> set[str]:
