@@ -6,7 +6,7 @@ from dataclasses import replace
 from operator import attrgetter, itemgetter
 from typing import Sequence
 
-from kg.extract import citations, claims, context, demographics, drugs, relations
+from kg.extract import citations, claims, context, demographics, drugs, labs, relations
 from kg.extract.concepts import Match, Tokens, recognize
 from kg.extract.language import detect_language, main_language
 from kg.extract.lexicon import Lexicon
@@ -113,7 +113,7 @@ class Pipeline:
         (``context.sentence_subject``, given the subject of the sentence before it in the same section); a table
         row takes the subject of its table's caption when that caption names reported cases, and a finding whose
         row says "No" for every patient is negated. Triggers and subjects are read only for sentences with a
-        match."""
+        match. A lab test with an abnormal value is followed by its phenotype (``labs.with_lab_findings``)."""
         out: list[tuple] = []
         token_starts, token_keys = tokens.starts, tokens.keys
         marker_starts = sorted(m.start for m in markers)
@@ -182,7 +182,7 @@ class Pipeline:
                     mention_subject = "other"
                 out.append((m.start, m.end, m.concept, negated, attrs.historical, attrs.uncertain or attrs.hypothetical,
                             mention_subject, section, si))
-        return out
+        return labs.with_lab_findings(lexicon, tokens, sentences, out)
 
 
 def _subject_keys(tokens: Tokens, first: int, keys: list[str]) -> list[str]:

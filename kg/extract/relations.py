@@ -4,20 +4,18 @@ result such as "was seen" / "مشهود بود" and names no other test), treatm
 lab values with units. Cue words are data: kg/resources/relation_cues.tsv and units.tsv."""
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Sequence
 
 from kg.extract.concepts import Tokens
 from kg.extract.context import phrase_trie, scan_phrases
+from kg.extract.labs import read_value
 from kg.extract.lexicon import keys_of
-from kg.extract.normalize import normalize_for_matching, parse_number
 from kg.model import Concept, Evidence, Mention, Observation, Sentence
 from kg.resources import load_tsv, resource_path
 
 PROBLEM = {"Finding", "Condition", "ImagingFinding"}
 SITE_SCOPE = 12  # tokens after a finding in which its anatomical sites are read
-LAB_SCOPE = 8  # tokens after a lab test name in which its value is read
 
 
 @lru_cache(maxsize=1)
@@ -25,19 +23,6 @@ def relation_cues() -> dict:
     rows = load_tsv(resource_path("relation_cues.tsv"), ("phrase", "relation", "value", "language"), min_columns=2,
                     allowed={"relation": {"indication", "outcome", "imaging_result"}})
     return phrase_trie([(keys_of(r["phrase"]), r["relation"], r["value"]) for r in rows if keys_of(r["phrase"])])
-
-
-@lru_cache(maxsize=1)
-def unit_pattern() -> tuple[re.Pattern, dict[str, str]]:
-    """One regex over every unit form, longest first; spaces in a form match any whitespace (PDF line breaks)."""
-    rows = load_tsv(resource_path("units.tsv"), ("surface", "unit"))
-    forms = {" ".join(normalize_for_matching(r["surface"]).split()): r["unit"] for r in rows}
-    ordered = sorted(forms, key=lambda f: (-len(f), f))
-    alternation = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered)
-    return re.compile(rf"\s*({alternation})(?![^\W\d_])"), forms
-
-
-_VALUE = re.compile(r"(?<![\w/.])([+-]?\d+(?:[./]\d+)?)(?![\w/]*\d)")
 
 
 def evidence_for(report: str, sentence: Sentence, start: int, end: int) -> Evidence:
@@ -177,26 +162,6 @@ def _outcome(cues) -> str:
 
 
 def _lab_value(m: Mention, sentence: Sentence, tokens: Tokens, stop: int) -> tuple[float | None, str, int]:
-    """The first number within LAB_SCOPE tokens after a lab test name and before ``stop`` (the next lab test),
-    and the unit written after it."""
-    text = tokens.text
-    norm = tokens.normalized
-    t0 = _tok(tokens, m.end)
-    limit_tok = min(t0 + LAB_SCOPE, _tok(tokens, sentence.end))
-    limit = tokens.spans[limit_tok - 1][1] if limit_tok > t0 and limit_tok - 1 < len(tokens.spans) else m.end
-    window = norm[m.end:min(limit, sentence.end, stop)]
-    vm = _VALUE.search(window)
-    if not vm:
-        return None, "", m.end
-    between = window[:vm.start()]
-    if re.search(r"[.;]\s", between):
-        return None, "", m.end
-    value = parse_number(text[m.end + vm.start(1):m.end + vm.end(1)])
-    if value is None:
-        return None, "", m.end
-    after_start = m.end + vm.end()
-    pattern, forms = unit_pattern()
-    um = pattern.match(norm, after_start, after_start + 60)
-    if um:
-        return value, forms[" ".join(um.group(1).split())], um.end()
-    return value, "", after_start
+    """The value and unit read after a lab test name (``labs.read_value``) and where they end."""
+    v = read_value(tokens, m.end, sentence.end, stop)
+    return (None, "", m.end) if v is None else (v.value, v.unit, v.unit_end)

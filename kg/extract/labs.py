@@ -1,0 +1,369 @@
+"""Abnormal laboratory results read from numbers: "serum creatinine was 2.8 mg/dl" is Elevated circulating
+creatinine concentration, "ceruloplasmin (8 mg/dL, normal range 20-46)" Decreased circulating ceruloplasmin.
+
+After a lab test mention the value and its unit are read (``read_value``, also used by relations for Lab
+observations). The value is judged against the reference interval the sentence writes right after it ("(normal
+70-400)", "(reference range: 9-45)", "(N < 170)", a bare "(70-400)"), or in the last cell of a table row ("LH
+<TAB> 0.27 <TAB> 1.2-8.6 mIU/ml"); else against kg/resources/lab_reference.tsv, only when the unit is one of the
+row's units, and only in a direction the row gives an HPO term for (its bounds hold at every age and sex past the
+neonatal period, so a result is called abnormal only when it is abnormal for any patient). The phenotype is a
+Finding mention spanning the test name through the value and unit: the evidence a curator reads. A test written
+after a specimen word (kg/resources/lab_specimens.txt: "urine creatinine", "CSF glucose") is not a blood test and
+is not read from the table.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from itertools import compress
+from operator import attrgetter, itemgetter
+from pathlib import Path
+from typing import NamedTuple, Sequence
+
+from kg.errors import ResourceError
+from kg.extract.normalize import normalize_for_matching, parse_number
+from kg.model import Concept, Sentence
+from kg.resources import load_lines, load_tsv, resource_path
+
+LAB_SCOPE = 8  # tokens after a lab test name in which its value is read
+UNIT_REACH = 60  # characters after a value in which its unit may start (after spaces)
+DIGIT_REACH = 80  # characters after a lab test name in which a digit must be written for its value to be read
+INTERVAL_REACH = 80  # characters after a value and unit in which a written reference interval is read
+
+# a number: thousands in groups of three ("12,500"), "." or "/" as decimal separator (Persian writes "۹/۹");
+# not part of a longer run of digits and letters or a date ("12/3/2019"), except a multiplier written on it
+# ("15x10^9/L")
+_VALUE = re.compile(r"(?<![\w/.])([+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[+-]?\d+(?:[./]\d+)?)"
+                    r"(?:(?=[x×]\s*10)|(?!\w*\d|/\d))")
+_CONCEPT, _TYPE = itemgetter(2), attrgetter("type")
+_DIGIT = re.compile(r"\d")
+_SENTENCE_STOP = re.compile(r"[.;]\s")
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?"
+# what a writer puts before a reference interval; the interval itself: "a-b", "a to b", "< b", "> a", "up to b"
+_LABEL = (r"(?:(?:the\s+)?(?:normal|reference|ref|nv|n|rr|nr|ri|range|laboratory\s+normal)\b\.?"
+          r"(?:\s*(?:range|ranges|value|values|values?\s+for\s+age|interval|limits?|levels?|laboratory\s+range))?"
+          r"\s*(?:[:=]|is|was|of|,)?\s*)")
+_BODY = (rf"(?:(?P<lo>{_NUM})\s*(?:-|to|and)\s*(?P<hi>{_NUM})"
+         rf"|(?P<op><=|>=|[<>≤≥]|up\s+to|less\s+than|below|under|greater\s+than|above|over)\s*(?P<lim>{_NUM}))")
+_INTERVAL = re.compile(rf"\s*(?:[(\[{{]\s*{_LABEL}?|[,;]?\s*{_LABEL}){_BODY}")
+_CELL_INTERVAL = re.compile(rf"\s*{_LABEL}?{_BODY}\s*(?P<unit>\S.*)?$")
+_BELOW = ("<", "≤", "<=", "up to", "less than", "below", "under")
+_INTERVAL_WORDS = re.compile(r"\b(?:normal|reference|ref|range|upper|lower|limit|nv)\b")
+_LETTER = re.compile(r"[^\W\d_]")
+_BARE_END = re.compile(r"\s*(?:[^\s()\[\]{}]+\s*){0,3}[)\]}]")  # "(70-400)", "(12-16 g/dL)", "(3.5-9.5 × 10^9/L)"
+_NOT_UNIT = re.compile(r"\b(?:days?|weeks?|months?|years?|hours?|h|hrs?|min|minutes?|times|fold|patients?|cases?)\b")
+_CLOSE = re.compile(r"[^()\[\]{}\n]{0,12}?[)\]}]")  # the end of the bracket an interval is written in
+_ABBREVIATED = re.compile(r"\s*[(\[]\s*")  # between a name and its abbreviation: "aspartate aminotransferase (AST"
+_NOT_NAME = re.compile(r"[\W_]+")
+
+
+class Value(NamedTuple):
+    """A result read after a lab test name: the number, its unit ("" when none is written), where the number
+    starts and ends, where the unit ends (the number's end without one), and "<" / ">" when the number is written
+    as a bound ("< 0.1", "> 1000")."""
+
+    value: float
+    unit: str
+    start: int
+    end: int
+    unit_end: int
+    bound: str = ""
+
+
+class LabReference(NamedTuple):
+    """A test's HPO terms ("-" when a direction has none) and its table bounds per unit: (low, high), None for a
+    direction not read from the table."""
+
+    high_hpo: str
+    low_hpo: str
+    bounds: dict[str, tuple[float | None, float | None]]
+
+
+@lru_cache(maxsize=1)
+def unit_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    """One regex over every unit form, longest first; spaces in a form match any whitespace (PDF line breaks)."""
+    rows = load_tsv(resource_path("units.tsv"), ("surface", "unit"))
+    forms = {" ".join(normalize_for_matching(r["surface"]).split()): r["unit"] for r in rows}
+    ordered = sorted(forms, key=lambda f: (-len(f), f))
+    alternation = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered)
+    return re.compile(rf"\s*({alternation})(?![^\W\d_])"), forms
+
+
+def read_value(tokens, end: int, sentence_end: int, stop: int) -> Value | None:
+    """The first number within LAB_SCOPE tokens after offset ``end`` (a lab test name's end) and before ``stop``
+    (the next lab test), not after a sentence stop, and the unit written right after it."""
+    norm = tokens.normalized
+    starts, ends = tokens.starts, tokens.ends
+    t0 = tokens.index_at(end)
+    limit_tok = min(t0 + LAB_SCOPE, tokens.index_at(sentence_end))
+    limit = ends[limit_tok - 1] if limit_tok > t0 and limit_tok - 1 < len(starts) else end
+    window_end = min(limit, sentence_end, stop)
+    vm = _VALUE.search(norm, end, window_end) if window_end > end else None
+    if not vm or _SENTENCE_STOP.search(norm, end, vm.start()):
+        return None
+    value = parse_number(tokens.text[vm.start(1):vm.end(1)])
+    if value is None:
+        return None
+    before = norm[max(end, vm.start() - 12):vm.start()].rstrip()
+    bound = "<" if before.endswith(_BELOW) else ">" if before.endswith((">", "≥", "=>", "more than", "greater than",
+                                                                         "above", "over")) else ""
+    pattern, forms = unit_pattern()
+    um = pattern.match(norm, vm.end(), vm.end() + UNIT_REACH)
+    if um:
+        return Value(value, forms[" ".join(um.group(1).split())], vm.start(1), vm.end(1), um.end(), bound)
+    return Value(value, "", vm.start(1), vm.end(1), vm.end(), bound)
+
+
+@lru_cache(maxsize=1)
+def _header_pattern() -> re.Pattern:
+    """What a table row or a sentence may write between a test's name and its value: the unit (", g/dl", "(g/L):")
+    or a labelled reference interval with its unit ("(nv 0-170 U/L)")."""
+    _, forms = unit_pattern()
+    units = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in sorted(forms, key=lambda f: (-len(f), f)))
+    unit = rf"(?:{units})(?![^\W\d_])"
+    return re.compile(rf"\s*(?:,\s*(?P<unit>{unit})"
+                      rf"|[(\[{{]\s*(?:(?P<bunit>{unit})|{_LABEL}{_BODY}\s*(?P<iunit>{unit})?)\s*[)\]}}])\s*:?")
+
+
+def _unit_form(written: str) -> str:
+    return unit_pattern()[1].get(" ".join(written.split()), "") if written else ""
+
+
+@lru_cache(maxsize=1)
+def reference_table() -> dict[str, LabReference]:
+    """kg/resources/lab_reference.tsv, loaded once (``load_reference_table``)."""
+    return load_reference_table(resource_path("lab_reference.tsv"))
+
+
+def load_reference_table(path: Path) -> dict[str, LabReference]:
+    """A reference interval table as {test name (``name_key`` form): LabReference}; ResourceError for a bound that
+    is no number, a low bound not below the high one, a bound without an HPO term for its direction, bounds
+    without a unit, an HPO term that is no HP id, two HPO terms for one direction of a test, or a test and unit
+    given twice."""
+    rows = load_tsv(path, ("test", "unit", "low", "high", "high_hpo", "low_hpo", "source"))
+    table: dict[str, LabReference] = {}
+    for n, r in enumerate(rows, start=1):
+        where = f"{path}: row {n} ({r['test'].split('|')[0]} {r['unit']})"
+        low, high = (_bound(r[k], where) for k in ("low", "high"))
+        for bound, hpo in ((low, r["low_hpo"]), (high, r["high_hpo"])):
+            if bound is not None and hpo == "-":
+                raise ResourceError(f"{where}: a bound needs an HPO term for its direction")
+            if hpo != "-" and not re.fullmatch(r"HP:\d{7}", hpo):
+                raise ResourceError(f"{where}: {hpo!r} is not an HPO id")
+        if low is not None and high is not None and low >= high:
+            raise ResourceError(f"{where}: low bound {low} is not below high bound {high}")
+        if r["unit"] == "-" and (low is not None or high is not None):
+            raise ResourceError(f"{where}: bounds need a unit")
+        for name in sorted({name_key(t) for t in r["test"].split("|") if t.strip()}):
+            ref = table.get(name) or LabReference("-", "-", {})
+            hpos = []
+            for mine, theirs in ((r["high_hpo"], ref.high_hpo), (r["low_hpo"], ref.low_hpo)):
+                if mine != "-" and theirs != "-" and mine != theirs:
+                    raise ResourceError(f"{where}: test {name!r} has {theirs} for that direction already")
+                hpos.append(theirs if mine == "-" else mine)
+            table[name] = ref = LabReference(hpos[0], hpos[1], ref.bounds)
+            for unit in r["unit"].split("|") if r["unit"] != "-" else ():
+                if unit in ref.bounds:
+                    raise ResourceError(f"{where}: test {name!r} in {unit} given twice")
+                ref.bounds[unit] = (low, high)
+    return table
+
+def _bound(cell: str, where: str) -> float | None:
+    if cell == "-":
+        return None
+    try:
+        return float(cell)
+    except ValueError:
+        raise ResourceError(f"{where}: bound {cell!r} is not a number") from None
+
+
+@lru_cache(maxsize=1)
+def specimens() -> frozenset[str]:
+    """Words naming a specimen other than blood, which make the test after them another test."""
+    return frozenset(normalize_for_matching(w) for w in load_lines(resource_path("lab_specimens.txt")))
+
+
+@lru_cache(maxsize=4096)
+def name_key(text: str) -> str:
+    """A test name as the table compares it: lower-cased, punctuation as single spaces."""
+    return _NOT_NAME.sub(" ", normalize_for_matching(text)).strip()
+
+
+def written_interval(norm: str, pos: int, limit: int) -> tuple[float | None, float | None, int] | None:
+    """The reference interval written at ``norm[pos:]`` (before ``limit``): (low, high, end), a bound None when
+    only the other is written ("< 170"); None when there is none. An interval without a label ("(70-400)") is one
+    only when its bracket closes after it, at most a unit between ("(1-2 days later)" is no interval)."""
+    im = _INTERVAL.match(norm, pos, min(limit, pos + INTERVAL_REACH))
+    if not im:
+        return None
+    body = im.start("lo") if im.group("lo") is not None else im.start("op")
+    if not _LETTER.search(norm, im.start(), body):
+        end = _BARE_END.match(norm, im.end(), limit)
+        if not end or _NOT_UNIT.search(norm, im.end(), end.end()):
+            return None
+    return _interval_bounds(im) + (im.end(),)
+
+
+def _interval_bounds(im: re.Match) -> tuple[float | None, float | None]:
+    if im.group("lo") is not None:
+        lo, hi = _number(im.group("lo")), _number(im.group("hi"))
+        return (lo, hi) if lo is not None and hi is not None and lo < hi else (None, None)
+    lim = _number(im.group("lim"))
+    return (None, lim) if im.group("op").startswith(_BELOW) else (lim, None)
+
+
+def _number(s: str) -> float | None:
+    """A bound of an interval: "150,000" is a thousand-grouped number, "0,5" a decimal comma."""
+    value = parse_number(s)
+    return parse_number(s.replace(",", ".")) if value is None else value
+
+
+def cell_interval(norm: str, line_end: int, pos: int) -> tuple[float | None, float | None, str] | None:
+    """The reference interval in the last cell of the table row that ends at ``line_end`` (after offset ``pos``),
+    with the unit written after it ("" when none): (low, high, unit)."""
+    cell_start = norm.rfind("\t", pos, line_end)
+    if cell_start < 0:
+        return None
+    cm = _CELL_INTERVAL.match(norm, cell_start + 1, line_end)
+    if not cm:
+        return None
+    unit = ""
+    if cm.group("unit"):
+        pattern, forms = unit_pattern()
+        um = pattern.fullmatch(cm.group("unit").rstrip())
+        if not um:
+            return None
+        unit = forms[" ".join(um.group(1).split())]
+    low, high = _interval_bounds(cm)
+    return low, high, unit
+
+
+def direction(v: Value, low: float | None, high: float | None) -> str:
+    """"high", "low" or "" (within the interval, or a bound that does not settle it: "< 5" against 4-11)."""
+    if high is not None and v.value > high and v.bound != "<":
+        return "high"
+    if low is not None and v.value < low and v.bound != ">":
+        return "low"
+    if high is not None and v.value == high and v.bound == ">":
+        return "high"
+    if low is not None and v.value == low and v.bound == "<":
+        return "low"
+    return ""
+
+
+def judge(tokens, name_start: int, name_end: int, name: str, sentence: Sentence, stop: int
+          ) -> tuple[str, int] | None:
+    """(HPO id, end of the evidence: the value and unit, or the reference interval written after them) for the
+    lab test ``name`` (``name_key`` form, a key of the reference table) written at
+    ``name_start:name_end`` when its value is abnormal; None when no value is read or it is not abnormal.
+    ``stop``: where the next lab test starts. A unit or a reference interval may be written between the name and
+    the value, as table rows do ("Hemoglobin, g/dl <TAB> 15.4", "CK (nv 0-170 U/L) <TAB> 799")."""
+    norm = tokens.normalized
+    pos, unit, low, high = name_end, "", None, None
+    hm = _header_pattern().match(norm, name_end, stop)
+    if hm:
+        pos = hm.end()
+        unit = _unit_form(hm.group("unit") or hm.group("bunit") or hm.group("iunit") or "")
+        if hm.group("lo") is not None or hm.group("lim") is not None:
+            low, high = _interval_bounds(hm)
+    v = read_value(tokens, pos, sentence.end, stop)
+    if v is None:
+        return None
+    if _INTERVAL_WORDS.search(norm, pos, v.start):
+        return None  # the number is a bound of an interval written before the result ("CK (normal < 170) ...")
+    if v.unit:
+        if unit and unit != v.unit:
+            return None
+        unit = v.unit
+    ref = reference_table()[name]
+    end = v.unit_end
+    interval = written_interval(norm, v.unit_end, sentence.end)
+    if interval is not None:
+        low, high, end = interval
+    elif low is None and high is None and "\t" in sentence.text:
+        line_end = norm.find("\n", v.end, sentence.end)
+        cell = cell_interval(norm, sentence.end if line_end < 0 else line_end, v.unit_end)
+        if cell is not None and (not unit or not cell[2] or cell[2] == unit):
+            low, high, _ = cell
+    if low is None and high is None:
+        if unit not in ref.bounds or _after_specimen(tokens, name_start):
+            return None
+        low, high = ref.bounds[unit]
+    side = direction(v, low, high)
+    hpo = ref.high_hpo if side == "high" else ref.low_hpo if side == "low" else "-"
+    return (hpo, end) if hpo != "-" else None
+
+def _after_specimen(tokens, start: int) -> bool:
+    """True when one of the two words before a test name names a specimen other than blood ("urine creatinine")."""
+    i = tokens.index_at(start)
+    return any(w in specimens() for w in tokens.words[max(0, i - 2):i])
+
+
+def with_lab_findings(lexicon, tokens, sentences: Sequence[Sentence], rows: list[tuple]) -> list[tuple]:
+    """``rows`` (the pipeline's mention tuples ``(start, end, concept, negated, historical, uncertain, subject,
+    section, sentence index)``) with a Finding row after each lab test row whose result is abnormal (the same
+    list when there is none): a test that is not negated and whose name the reference table lists, whose
+    sentence does not name that phenotype already ("anaemia (haemoglobin 7.8 g/dL)"). The finding takes the
+    test's context attributes; its span runs from the test's name (the full name when the test is written
+    "name (ABBR) value") through the value and unit or the interval written after them, and the bracket they
+    open."""
+    table = reference_table()
+    text, norm = tokens.text, tokens.normalized
+    is_lab = map("LabTest".__eq__, map(_TYPE, map(_CONCEPT, rows)))
+    labs = [(i, rows[i]) for i in compress(range(len(rows)), is_lab)]
+    found: dict[int, tuple] = {}
+    for k, (i, (start, end, _, negated, historical, uncertain, subject, section, si)) in enumerate(labs):
+        if negated:
+            continue
+        sentence = sentences[si]
+        nxt = labs[k + 1][1] if k + 1 < len(labs) else None
+        stop = nxt[0] if nxt is not None and nxt[8] == si else sentence.end
+        if not _DIGIT.search(norm, end, min(stop, end + DIGIT_REACH)):
+            continue
+        name = name_key(text[start:end])
+        if name not in table:
+            continue
+        judged = judge(tokens, start, end, name, sentence, stop)
+        if judged is None:
+            continue
+        hpo, vend = judged
+        concept = _concept(lexicon, hpo)
+        if _named(rows, i, concept.curie):
+            continue
+        prev = labs[k - 1][1] if k else None
+        if prev is not None and prev[8] == si and _ABBREVIATED.fullmatch(text, prev[1], start):
+            start = prev[0]
+        written = text[start:vend]
+        if any(written.count(a) > written.count(b) for a, b in ("()", "[]", "{}")):
+            close = _CLOSE.match(text, vend, sentence.end)
+            vend = close.end() if close else vend
+        found[i] = (start, vend, concept, False, historical, uncertain, subject, section, si)
+    if not found:
+        return rows
+    out: list[tuple] = []
+    last = 0
+    for i, row in found.items():
+        out += rows[last:i + 1]
+        out.append(row)
+        last = i + 1
+    out += rows[last:]
+    return out
+
+
+def _named(rows: list[tuple], i: int, curie: str) -> bool:
+    """True when the sentence of row ``i`` has an affirmed row of ``curie`` (a sentence's rows are consecutive)."""
+    si = rows[i][8]
+    for step in (-1, 1):
+        j = i + step
+        while 0 <= j < len(rows) and rows[j][8] == si:
+            if rows[j][2].curie == curie and not rows[j][3]:
+                return True
+            j += step
+    return False
+
+
+def _concept(lexicon, hpo: str) -> Concept:
+    concept = lexicon.concepts.get(lexicon.current_id(hpo))
+    if concept is None:
+        raise ResourceError(f"{resource_path('lab_reference.tsv')}: {hpo} is not in the lexicon")
+    return concept
