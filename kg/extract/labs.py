@@ -8,7 +8,7 @@ observations). The value is judged against the reference interval the sentence w
 row's units, and only in a direction the row gives an HPO term for (its bounds hold at every age and sex past the
 neonatal period, so a result is called abnormal only when it is abnormal for any patient). The phenotype is a
 Finding mention spanning the test name through the value and unit: the evidence a curator reads. A test written
-after a specimen word (kg/resources/lab_specimens.txt: "urine creatinine", "CSF glucose") is not a blood test and
+after a specimen word (kg/resources/lab_words.tsv: "urine creatinine", "CSF glucose") is not a blood test and
 is not read from the table.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import NamedTuple, Sequence
 from kg.errors import ResourceError
 from kg.extract.normalize import normalize_for_matching, parse_number
 from kg.model import Concept, Sentence
-from kg.resources import load_lines, load_tsv, resource_path
+from kg.resources import load_tsv, resource_path
 
 LAB_SCOPE = 8  # tokens after a lab test name in which its value is read
 UNIT_REACH = 60  # characters after a value in which its unit may start (after spaces)
@@ -48,7 +48,12 @@ _BODY = (rf"(?:(?P<lo>{_NUM})\s*(?:-|to|and)\s*(?P<hi>{_NUM})"
 _INTERVAL = re.compile(rf"\s*(?:[(\[{{]\s*{_LABEL}?|[,;]?\s*{_LABEL}){_BODY}")
 _CELL_INTERVAL = re.compile(rf"\s*{_LABEL}?{_BODY}\s*(?P<unit>\S.*)?$")
 _BELOW = ("<", "≤", "<=", "up to", "less than", "below", "under")
+_VALUE_BELOW = ("<", "≤", "<=", "less than", "below", "under")  # "up to 2726 U/L" is the value reached
+_VALUE_ABOVE = (">", "≥", "=>", "more than", "greater than", "above", "over")
+_WORD_AFTER = re.compile(r"\s*([^\W\d_]+)\b")
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*$")
 _INTERVAL_WORDS = re.compile(r"\b(?:normal|reference|ref|range|upper|lower|limit|nv)\b")
+_COMPOUND = re.compile(r"-[^\W\d_]")
 _LETTER = re.compile(r"[^\W\d_]")
 _BARE_END = re.compile(r"\s*(?:[^\s()\[\]{}]+\s*){0,3}[)\]}]")  # "(70-400)", "(12-16 g/dL)", "(3.5-9.5 × 10^9/L)"
 _NOT_UNIT = re.compile(r"\b(?:days?|weeks?|months?|years?|hours?|h|hrs?|min|minutes?|times|fold|patients?|cases?)\b")
@@ -91,27 +96,35 @@ def unit_pattern() -> tuple[re.Pattern, dict[str, str]]:
 
 def read_value(tokens, end: int, sentence_end: int, stop: int) -> Value | None:
     """The first number within LAB_SCOPE tokens after offset ``end`` (a lab test name's end) and before ``stop``
-    (the next lab test), not after a sentence stop, and the unit written right after it."""
+    (the next lab test), not after a sentence stop, and the unit written right after it. A number that is a time
+    or a count ("at 11 years", "on day 3": kg/resources/lab_words.tsv) is passed over."""
     norm = tokens.normalized
     starts, ends = tokens.starts, tokens.ends
     t0 = tokens.index_at(end)
     limit_tok = min(t0 + LAB_SCOPE, tokens.index_at(sentence_end))
     limit = ends[limit_tok - 1] if limit_tok > t0 and limit_tok - 1 < len(starts) else end
     window_end = min(limit, sentence_end, stop)
-    vm = _VALUE.search(norm, end, window_end) if window_end > end else None
-    if not vm or _SENTENCE_STOP.search(norm, end, vm.start()):
+    if window_end <= end:
         return None
-    value = parse_number(tokens.text[vm.start(1):vm.end(1)])
-    if value is None:
-        return None
-    before = norm[max(end, vm.start() - 12):vm.start()].rstrip()
-    bound = "<" if before.endswith(_BELOW) else ">" if before.endswith((">", "≥", "=>", "more than", "greater than",
-                                                                         "above", "over")) else ""
-    pattern, forms = unit_pattern()
-    um = pattern.match(norm, vm.end(), vm.end() + UNIT_REACH)
-    if um:
-        return Value(value, forms[" ".join(um.group(1).split())], vm.start(1), vm.end(1), um.end(), bound)
-    return Value(value, "", vm.start(1), vm.end(1), vm.end(), bound)
+    words = lab_words()
+    for vm in _VALUE.finditer(norm, end, window_end):
+        if _SENTENCE_STOP.search(norm, end, vm.start()):
+            return None
+        after = _WORD_AFTER.match(norm, vm.end(), window_end)
+        before = _WORD_BEFORE.search(norm, max(end, vm.start() - 16), vm.start())
+        if (after and after.group(1) in words["time_after"]) or (before and before.group(1) in words["time_before"]):
+            continue
+        value = parse_number(tokens.text[vm.start(1):vm.end(1)])
+        if value is None:
+            return None
+        written = norm[max(end, vm.start() - 12):vm.start()].rstrip()
+        bound = "<" if written.endswith(_VALUE_BELOW) else ">" if written.endswith(_VALUE_ABOVE) else ""
+        pattern, forms = unit_pattern()
+        um = pattern.match(norm, vm.end(), vm.end() + UNIT_REACH)
+        if um:
+            return Value(value, forms[" ".join(um.group(1).split())], vm.start(1), vm.end(1), um.end(), bound)
+        return Value(value, "", vm.start(1), vm.end(1), vm.end(), bound)
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -178,9 +191,11 @@ def _bound(cell: str, where: str) -> float | None:
 
 
 @lru_cache(maxsize=1)
-def specimens() -> frozenset[str]:
-    """Words naming a specimen other than blood, which make the test after them another test."""
-    return frozenset(normalize_for_matching(w) for w in load_lines(resource_path("lab_specimens.txt")))
+def lab_words() -> dict[str, frozenset[str]]:
+    """kg/resources/lab_words.tsv: {role: words}."""
+    roles = ("specimen", "time_after", "time_before")
+    rows = load_tsv(resource_path("lab_words.tsv"), ("word", "role"), allowed={"role": set(roles)})
+    return {role: frozenset(normalize_for_matching(r["word"]) for r in rows if r["role"] == role) for role in roles}
 
 
 @lru_cache(maxsize=4096)
@@ -259,6 +274,8 @@ def judge(tokens, name_start: int, name_end: int, name: str, sentence: Sentence,
     ``stop``: where the next lab test starts. A unit or a reference interval may be written between the name and
     the value, as table rows do ("Hemoglobin, g/dl <TAB> 15.4", "CK (nv 0-170 U/L) <TAB> 799")."""
     norm = tokens.normalized
+    if _COMPOUND.match(norm, name_end):
+        return None  # another test named on this one: "CK-MB"
     pos, unit, low, high = name_end, "", None, None
     hm = _header_pattern().match(norm, name_end, stop)
     if hm:
@@ -296,7 +313,8 @@ def judge(tokens, name_start: int, name_end: int, name: str, sentence: Sentence,
 def _after_specimen(tokens, start: int) -> bool:
     """True when one of the two words before a test name names a specimen other than blood ("urine creatinine")."""
     i = tokens.index_at(start)
-    return any(w in specimens() for w in tokens.words[max(0, i - 2):i])
+    specimens = lab_words()["specimen"]
+    return any(w in specimens for w in tokens.words[max(0, i - 2):i])
 
 
 def with_lab_findings(lexicon, tokens, sentences: Sequence[Sentence], rows: list[tuple]) -> list[tuple]:

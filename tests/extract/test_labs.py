@@ -126,3 +126,12 @@ def test_a_bad_table_row_is_a_resource_error(tmp_path, row, message):
     path.write_text(HEAD + row, encoding="utf-8")
     with pytest.raises(ResourceError, match=message):
         labs.load_reference_table(path)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Her CK at the age of 11 years was 1340 U/L.", [("HP:0003236", "CK at the age of 11 years was 1340 U/L")]),
+    ("AST rose up to 2726 U/L.", [("HP:0031956", "AST rose up to 2726 U/L")]),
+    ("CK-MB was 350 U/L.", []),  # another test written on the name
+])
+def test_the_value_is_the_result_not_a_time_or_another_test(pipeline, text, expected):
+    assert _findings(pipeline, text) == expected
