@@ -321,7 +321,7 @@ def with_lab_findings(lexicon, tokens, sentences: Sequence[Sentence], rows: list
     """``rows`` (the pipeline's mention tuples ``(start, end, concept, negated, historical, uncertain, subject,
     section, sentence index)``) with a Finding row after each lab test row whose result is abnormal (the same
     list when there is none): a test that is not negated and whose name the reference table lists, whose
-    sentence does not name that phenotype already ("anaemia (haemoglobin 7.8 g/dL)"). The finding takes the
+    sentence does not name that phenotype, or a more specific one, already ("anaemia (haemoglobin 7.8 g/dL)"). The finding takes the
     test's context attributes; its span runs from the test's name (the full name when the test is written
     "name (ABBR) value") through the value and unit or the interval written after them, and the bracket they
     open."""
@@ -346,7 +346,7 @@ def with_lab_findings(lexicon, tokens, sentences: Sequence[Sentence], rows: list
             continue
         hpo, vend = judged
         concept = _concept(lexicon, hpo)
-        if _named(rows, i, concept.curie):
+        if _named(lexicon, rows, i, concept.curie):
             continue
         prev = labs[k - 1][1] if k else None
         if prev is not None and prev[8] == si and _ABBREVIATED.fullmatch(text, prev[1], start):
@@ -368,13 +368,15 @@ def with_lab_findings(lexicon, tokens, sentences: Sequence[Sentence], rows: list
     return out
 
 
-def _named(rows: list[tuple], i: int, curie: str) -> bool:
-    """True when the sentence of row ``i`` has an affirmed row of ``curie`` (a sentence's rows are consecutive)."""
+def _named(lexicon, rows: list[tuple], i: int, curie: str) -> bool:
+    """True when the sentence of row ``i`` has an affirmed row of ``curie`` or of a more specific phenotype
+    ("hypochromic anemia (Hb 10.9 g/dL)"); a sentence's rows are consecutive."""
     si = rows[i][8]
     for step in (-1, 1):
         j = i + step
         while 0 <= j < len(rows) and rows[j][8] == si:
-            if rows[j][2].curie == curie and not rows[j][3]:
+            other = rows[j][2].curie
+            if not rows[j][3] and (other == curie or other.startswith("HP:") and curie in lexicon.ancestors(other)):
                 return True
             j += step
     return False

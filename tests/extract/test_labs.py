@@ -135,3 +135,10 @@ def test_a_bad_table_row_is_a_resource_error(tmp_path, row, message):
 ])
 def test_the_value_is_the_result_not_a_time_or_another_test(pipeline, text, expected):
     assert _findings(pipeline, text) == expected
+
+
+def test_no_finding_where_the_sentence_names_the_phenotype_already(pipeline):
+    rows = _rows(pipeline, "She had severe hypochromic anemia (hemoglobin 6.7 g/dL).")
+    assert "HP:0001903" not in {r["id"] for r in rows}
+    assert _findings(pipeline, "She had severe hypochromic anemia (hemoglobin 6.7 g/dL).") == []
+    assert _findings(pipeline, "She had severe fatigue (hemoglobin 6.7 g/dL).") == [("HP:0001903", "hemoglobin 6.7 g/dL")]
