@@ -2,14 +2,17 @@
 creatinine concentration, "ceruloplasmin (8 mg/dL, normal range 20-46)" Decreased circulating ceruloplasmin.
 
 After a lab test mention the value and its unit are read (``read_value``, also used by relations for Lab
-observations). The value is judged against the reference interval the sentence writes right after it ("(normal
-70-400)", "(reference range: 9-45)", "(N < 170)", a bare "(70-400)"), or in the last cell of a table row ("LH
-<TAB> 0.27 <TAB> 1.2-8.6 mIU/ml"); else against kg/resources/lab_reference.tsv, only when the unit is one of the
-row's units, and only in a direction the row gives an HPO term for (its bounds hold at every age and sex past the
-neonatal period, so a result is called abnormal only when it is abnormal for any patient). The phenotype is a
-Finding mention spanning the test name through the value and unit: the evidence a curator reads. A test written
-after a specimen word (kg/resources/lab_words.tsv: "urine creatinine", "CSF glucose") is not a blood test and
-is not read from the table.
+observations; a number that is a time or a count, "at 11 years", is passed over). The value is judged against the
+reference interval the text writes: right after it ("(normal 70-400)", "(reference range: 9-45)", "(N < 170)", a
+bare "(70-400)"), between the name and the value as table rows write it ("CK (nv 0-170 U/L) <TAB> 799"), or in the
+last cell of a table row ("LH <TAB> 0.27 <TAB> 1.2-8.6 mIU/ml"). Else it is judged against
+kg/resources/lab_reference.tsv, only when its unit is one of the row's units and the test is not written after a
+specimen word ("urine creatinine": kg/resources/lab_words.tsv); that table's bounds hold at every age and sex past
+the neonatal period, so a result is called abnormal from it only when it is abnormal for any patient. A direction
+is read only where the table gives it an HPO term.
+
+The phenotype is a Finding mention spanning the test name through the value and unit (and the interval written
+after them): the evidence a curator reads, and what MACCROBAT annotates as Diagnostic_procedure + Lab_value.
 """
 from __future__ import annotations
 
@@ -89,9 +92,12 @@ def unit_pattern() -> tuple[re.Pattern, dict[str, str]]:
     """One regex over every unit form, longest first; spaces in a form match any whitespace (PDF line breaks)."""
     rows = load_tsv(resource_path("units.tsv"), ("surface", "unit"))
     forms = {" ".join(normalize_for_matching(r["surface"]).split()): r["unit"] for r in rows}
-    ordered = sorted(forms, key=lambda f: (-len(f), f))
-    alternation = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in ordered)
-    return re.compile(rf"\s*({alternation})(?![^\W\d_])"), forms
+    return re.compile(rf"\s*({_alternation(forms)})(?![^\W\d_])"), forms
+
+
+def _alternation(forms) -> str:
+    """The unit forms as one regex alternation, longest first."""
+    return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in sorted(forms, key=lambda f: (-len(f), f)))
 
 
 def read_value(tokens, end: int, sentence_end: int, stop: int) -> Value | None:
@@ -131,14 +137,13 @@ def read_value(tokens, end: int, sentence_end: int, stop: int) -> Value | None:
 def _header_pattern() -> re.Pattern:
     """What a table row or a sentence may write between a test's name and its value: the unit (", g/dl", "(g/L):")
     or a labelled reference interval with its unit ("(nv 0-170 U/L)")."""
-    _, forms = unit_pattern()
-    units = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in sorted(forms, key=lambda f: (-len(f), f)))
-    unit = rf"(?:{units})(?![^\W\d_])"
+    unit = rf"(?:{_alternation(unit_pattern()[1])})(?![^\W\d_])"
     return re.compile(rf"\s*(?:,\s*(?P<unit>{unit})"
                       rf"|[(\[{{]\s*(?:(?P<bunit>{unit})|{_LABEL}{_BODY}\s*(?P<iunit>{unit})?)\s*[)\]}}])\s*:?")
 
 
 def _unit_form(written: str) -> str:
+    """The normalised unit of a unit form written in the text ("" for none)."""
     return unit_pattern()[1].get(" ".join(written.split()), "") if written else ""
 
 
@@ -180,6 +185,7 @@ def load_reference_table(path: Path) -> dict[str, LabReference]:
                     raise ResourceError(f"{where}: test {name!r} in {unit} given twice")
                 ref.bounds[unit] = (low, high)
     return table
+
 
 def _bound(cell: str, where: str) -> float | None:
     if cell == "-":
@@ -310,6 +316,7 @@ def judge(tokens, name_start: int, name_end: int, name: str, sentence: Sentence,
     hpo = ref.high_hpo if side == "high" else ref.low_hpo if side == "low" else "-"
     return (hpo, end) if hpo != "-" else None
 
+
 def _after_specimen(tokens, start: int) -> bool:
     """True when one of the two words before a test name names a specimen other than blood ("urine creatinine")."""
     i = tokens.index_at(start)
@@ -321,10 +328,10 @@ def with_lab_findings(lexicon, tokens, sentences: Sequence[Sentence], rows: list
     """``rows`` (the pipeline's mention tuples ``(start, end, concept, negated, historical, uncertain, subject,
     section, sentence index)``) with a Finding row after each lab test row whose result is abnormal (the same
     list when there is none): a test that is not negated and whose name the reference table lists, whose
-    sentence does not name that phenotype, or a more specific one, already ("anaemia (haemoglobin 7.8 g/dL)"). The finding takes the
-    test's context attributes; its span runs from the test's name (the full name when the test is written
-    "name (ABBR) value") through the value and unit or the interval written after them, and the bracket they
-    open."""
+    sentence does not name that phenotype, or a more specific one, already ("anaemia (haemoglobin 7.8 g/dL)").
+    The finding takes the test's context attributes; its span runs from the test's name (the full name when the
+    test is written "name (ABBR) value") through the value and unit or the interval written after them, and the
+    bracket they open. Only tests with a digit written soon after them are read."""
     table = reference_table()
     text, norm = tokens.text, tokens.normalized
     is_lab = map("LabTest".__eq__, map(_TYPE, map(_CONCEPT, rows)))
@@ -383,6 +390,7 @@ def _named(lexicon, rows: list[tuple], i: int, curie: str) -> bool:
 
 
 def _concept(lexicon, hpo: str) -> Concept:
+    """The lexicon's concept of a table's HPO term (under its current id); ResourceError when it has none."""
     concept = lexicon.concepts.get(lexicon.current_id(hpo))
     if concept is None:
         raise ResourceError(f"{resource_path('lab_reference.tsv')}: {hpo} is not in the lexicon")
