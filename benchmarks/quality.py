@@ -9,7 +9,8 @@ Scorers (as the eval README describes):
   every phenotype named.
 * NCBI-disease: its ids are MeSH/OMIM and the bundled hp.obo carries no MeSH cross-references, so ids cannot be
   compared offline; it is scored on spans only (our Finding/Condition mentions vs its disease mentions).
-* JAX: document level, HP ids of mentions with ``subject == "patient"`` and not negated.
+* JAX: document level, HP ids of mentions with ``subject == "patient"`` and not negated; a second row adds the
+  phenotypes of abnormal lab values (``kg annotate --lab-findings``).
 * MACCROBAT: span F1 per type, lenient and strict, our types mapped to theirs (TYPE_MAP); negation F1 over the gold
   problems (Sign_symptom, Disease_disorder) that we matched leniently: POLARITY NEG vs our ``negated``.
 
@@ -145,8 +146,8 @@ def read_blocks(path: Path) -> list[tuple[str, str, list[tuple[int, int, str, st
     return docs
 
 
-def annotate(pipe: Pipeline, doc_id: str, text: str) -> list[dict]:
-    return pipe.annotate(Document(doc_id=doc_id, source=doc_id, text=text, format="text"))
+def annotate(pipe: Pipeline, doc_id: str, text: str, lab_findings: bool = False) -> list[dict]:
+    return pipe.annotate(Document(doc_id=doc_id, source=doc_id, text=text, format="text"), lab_findings)
 
 
 # ---------------------------------------------------------------------- GSC+ / NCBI
@@ -204,7 +205,7 @@ def score_jax(pipe: Pipeline, folder: Path, n_errors: int) -> Result:
     lex = pipe.lexicon
     res = Result("jax")
     gold_all = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
-    doc_c, doc_raw = Counts(), Counts()
+    doc_c, doc_raw, doc_lab = Counts(), Counts(), Counts()
     for txt in sorted((folder / "txt").glob("*.txt")):
         pmid = txt.stem
         if pmid not in gold_all:
@@ -217,6 +218,10 @@ def score_jax(pipe: Pipeline, folder: Path, n_errors: int) -> Result:
         doc_raw.add(len(pred & gold.keys()), len(pred - gold.keys()), len(gold.keys() - pred))
         kept = drop_ancestors(pred, set(gold), lex.ancestors)
         doc_c.add(len(kept & gold.keys()), len(kept - gold.keys()), len(gold.keys() - kept))
+        with_labs = drop_ancestors({r["id"] for r in annotate(pipe, pmid, text, lab_findings=True)
+                                    if r["id"].startswith("HP:") and r["subject"] == "patient" and not r["negated"]},
+                                   set(gold), lex.ancestors)
+        doc_lab.add(len(with_labs & gold.keys()), len(with_labs - gold.keys()), len(gold.keys() - with_labs))
         if n_errors:
             for pid in sorted(kept - gold.keys()):
                 r = next(r for r in patient if r["id"] == pid)
@@ -230,7 +235,8 @@ def score_jax(pipe: Pipeline, folder: Path, n_errors: int) -> Result:
                     res.errors.append(f"FN {pmid} {gid} ({gold[gid]}) {why}: {sentence_at(text, r['start'], r['end'])}")
                 else:
                     res.errors.append(f"FN {pmid} {gid} ({gold[gid]}) not found")
-    res.rows = [("document (patient, affirmed)", doc_c), ("document (raw: ancestors count)", doc_raw)]
+    res.rows = [("document (patient, affirmed)", doc_c), ("document (raw: ancestors count)", doc_raw),
+                ("document (patient, affirmed, --lab-findings)", doc_lab)]
     return res
 
 

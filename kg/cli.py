@@ -229,7 +229,9 @@ def stats(store_dir, fmt):
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-o", "out_dir", default=None, type=click.Path(file_okay=False), help="Write DIR/<stem>.jsonl per input.")
-def annotate(paths, out_dir):
+@click.option("--lab-findings", is_flag=True,
+              help="Also list the phenotypes abnormal lab values imply (Elevated serum creatinine), as the graph holds.")
+def annotate(paths, out_dir, lab_findings):
     """Extraction only (no store): one JSON object per mention, as JSON Lines."""
     from kg.extract.pipeline import Pipeline
     from kg.ingest import discover, read
@@ -242,7 +244,7 @@ def annotate(paths, out_dir):
     for f in files:
         try:
             docs = read(f)
-            rows = [r for d in docs for r in pipeline.annotate(d)]
+            rows = [r for d in docs for r in pipeline.annotate(d, lab_findings)]
         except CaseKGError as exc:
             click.echo(f"error: {one_line(str(exc))}", err=True)
             failed += 1

@@ -67,9 +67,14 @@ class Pipeline:
                           references=tuple(references), citation_contexts=tuple(contexts),
                           claims=tuple(treatment_claims))
 
-    def annotate(self, doc: Document) -> list[dict]:
+    def annotate(self, doc: Document, lab_findings: bool = False) -> list[dict]:
         """Mentions as the JSON objects of ``kg annotate`` (CONTRACT.md), in text order, with the patient's age
         and sex as one Age and one Sex row (the spans the patient's values were read from).
+
+        A mention is what the text names. The phenotypes that abnormal lab numbers imply ("creatinine 2.8 mg/dl":
+        Elevated serum creatinine; ``labs``) are read into the graph, but listed here only with ``lab_findings``
+        (``kg annotate --lab-findings``): the text names a test and a value, not the phenotype, and mention
+        corpora such as MACCROBAT annotate them so.
 
         The same mentions as ``extract(doc).mentions`` (same sections, title, sentences, citation markers and
         context), without the stages whose output annotate does not show (the language of the document, its
@@ -87,7 +92,7 @@ class Pipeline:
                  "type": concept.type, "negated": negated, "subject": subject, "section": section,
                  "historical": historical, "uncertain": uncertain}
                 for start, end, concept, negated, historical, uncertain, subject, section, _
-                in self._mention_rows(tokens, sentences, markers)]
+                in self._mention_rows(tokens, sentences, markers, lab_findings)]
         for kind, (value, cue, sentence) in zip(("Age", "Sex"), _patient_cues(text, sentences, normalized, tokens)):
             if cue is not None:
                 rows.append({"start": cue.start, "end": cue.end, "text": text[cue.start:cue.end], "id": "",
@@ -106,14 +111,16 @@ class Pipeline:
                 for start, end, concept, negated, historical, uncertain, subject, section, si
                 in self._mention_rows(tokens, sentences, markers)]
 
-    def _mention_rows(self, tokens: Tokens, sentences: Sequence[Sentence], markers) -> list[tuple]:
+    def _mention_rows(self, tokens: Tokens, sentences: Sequence[Sentence], markers, lab_findings: bool = True
+                      ) -> list[tuple]:
         """Recognised concepts of every sentence with their ConText attributes and subject, as tuples
         ``(start, end, concept, negated, historical, uncertain, subject, section, sentence index)`` (``annotate``
         turns them into rows without building a Mention each). The subject is the sentence's
         (``context.sentence_subject``, given the subject of the sentence before it in the same section); a table
         row takes the subject of its table's caption when that caption names reported cases, and a finding whose
         row says "No" for every patient is negated. Triggers and subjects are read only for sentences with a
-        match. A lab test with an abnormal value is followed by its phenotype (``labs.with_lab_findings``)."""
+        match. With ``lab_findings``, a lab test with an abnormal value is followed by its phenotype
+        (``labs.with_lab_findings``)."""
         out: list[tuple] = []
         token_starts, token_keys = tokens.starts, tokens.keys
         marker_starts = sorted(m.start for m in markers)
@@ -182,7 +189,7 @@ class Pipeline:
                     mention_subject = "other"
                 out.append((m.start, m.end, m.concept, negated, attrs.historical, attrs.uncertain or attrs.hypothetical,
                             mention_subject, section, si))
-        return labs.with_lab_findings(lexicon, tokens, sentences, out)
+        return labs.with_lab_findings(lexicon, tokens, sentences, out) if lab_findings else out
 
 
 def _subject_keys(tokens: Tokens, first: int, keys: list[str]) -> list[str]:

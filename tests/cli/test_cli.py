@@ -275,6 +275,20 @@ def test_annotate_one_file_writes_json_lines(tmp_path):
     assert any(r["type"] == "Drug" and r["text"] == "diltiazem" and r["subject"] == "patient" for r in rows)
 
 
+def test_annotate_lab_findings_option(tmp_path):
+    path = tmp_path / "labs.txt"
+    path.write_text("Case presentation\nA 44-year-old man was admitted. Serum creatinine was 2.8 mg/dl.\n",
+                    encoding="utf-8")
+    plain = [json.loads(line) for line in kg("annotate", path).stdout.splitlines()]
+    result = kg("annotate", "--lab-findings", path)
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    _check_mentions(rows, path.read_text(encoding="utf-8"))
+    assert "HP:0003259" not in {r["id"] for r in plain}
+    assert [(r["type"], r["text"]) for r in rows if r["id"] == "HP:0003259"] == [
+        ("Finding", "Serum creatinine was 2.8 mg/dl")]
+
+
 def test_annotate_persian_seed_offsets_are_python_string_indices():
     path = SEEDS / "003_39e4350859975b31.txt"
     result = kg("annotate", path)

@@ -14,7 +14,8 @@ HEADER = "Case presentation\n"
 
 
 def _rows(pipeline, text: str) -> list[dict]:
-    return pipeline.annotate(Document(doc_id="t", source="t.txt", text=HEADER + text, format="text"))
+    return pipeline.annotate(Document(doc_id="t", source="t.txt", text=HEADER + text, format="text"),
+                             lab_findings=True)
 
 
 def _findings(pipeline, text: str) -> list[tuple[str, str]]:
@@ -147,6 +148,14 @@ def test_no_finding_where_the_sentence_names_the_phenotype_already(pipeline):
 
 def test_a_persian_result(pipeline):
     text = "معرفی بیمار\nکراتینین سرم ۲/۸ میلیگرم در دسیلیتر بود."
-    rows = pipeline.annotate(Document(doc_id="t", source="t.txt", format="text", text=text))
+    rows = pipeline.annotate(Document(doc_id="t", source="t.txt", format="text", text=text), lab_findings=True)
     assert [(r["id"], r["text"]) for r in rows if r["type"] == "Finding"] == [
         ("HP:0003259", "کراتینین سرم ۲/۸ میلیگرم در دسیلیتر")]
+
+
+def test_annotate_lists_lab_findings_only_when_asked_and_the_graph_holds_them(pipeline):
+    doc = Document(doc_id="t", source="t.txt", format="text", text=HEADER + "Serum creatinine was 2.8 mg/dl.")
+    assert "HP:0003259" not in {r["id"] for r in pipeline.annotate(doc)}
+    assert "HP:0003259" in {r["id"] for r in pipeline.annotate(doc, lab_findings=True)}
+    found = [m for m in pipeline.extract(doc).mentions if m.concept.curie == "HP:0003259"]
+    assert [(m.text, m.subject) for m in found] == [("Serum creatinine was 2.8 mg/dl", "patient")]
