@@ -42,7 +42,7 @@ def test_a_value_outside_the_table_interval_is_a_phenotype(pipeline, text, expec
 @pytest.mark.parametrize("text, expected", [
     ("Her CK was 1,200 U/L (normal < 170).", [("HP:0003236", "CK was 1,200 U/L (normal < 170)")]),
     ("Serum IgA was 450 mg/dL (reference 70–400).",
-     [("HP:0003261", "IgA was 450 mg/dL (reference 70–400)")]),
+     [("HP:0003261", "Serum IgA was 450 mg/dL (reference 70–400)")]),
     ("Other liver tests were normal except low ceruloplasmin (8 mg/dL, normal range 20–46).",
      [("HP:0010837", "ceruloplasmin (8 mg/dL, normal range 20–46)")]),
     ("Her LH was 0.2 mIU/ml (normal 1.2-8.6).", [("HP:0030344", "LH was 0.2 mIU/ml (normal 1.2-8.6)")]),

@@ -99,3 +99,34 @@ def test_problem_wording(pipeline, text, term, kind):
 def test_hpo_terms_keep_their_type(pipeline):
     found = _types(pipeline, "Physical examination revealed vitiligo.")
     assert found["vitiligo"] == "Finding"
+
+
+def _ids(pipeline, text: str) -> dict[str, str]:
+    return {r["text"]: r["id"] for r in _rows(pipeline, text) if r["id"]}
+
+
+def test_markers_of_one_panel_are_separate_concepts(pipeline):
+    found = _ids(pipeline, "Tumour cells were positive for CD20 and negative for CD3.")
+    assert found["CD20"] != found["CD3"]
+    assert "CKG:bcl-6" not in found.values()
+    found = _ids(pipeline, "Immunohistochemistry showed CK7 and PD-L1 positivity; CDX2, SATB2 and HMB-45 were negative.")
+    assert len({found[m] for m in ("CK7", "PD-L1", "CDX2", "SATB2", "HMB-45")}) == 5
+    assert not {"CKG:pancytokeratin", "CKG:cyclin-d1", "CKG:alpha-inhibin", "CKG:s-100-protein"} & set(found.values())
+
+
+@pytest.mark.parametrize("text,term,not_id", [
+    ("Hyponatraemia was attributed to SIADH.", "SIADH", "HP:0000873"),
+    ("Blood cultures grew MRSA.", "MRSA", "CKG:leprosy"),
+    ("He was admitted with COVID-19 pneumonia.", "COVID-19", "CKG:acquired-immunodeficiency-syndrome"),
+    ("A nodule was seen in the RUL.", "RUL", "CKG:left-lower-lobe"),
+    ("There was tenderness in the RUQ.", "RUQ", "CKG:left-lower-quadrant"),
+    ("Angiography showed occlusion of the MCA.", "MCA", "CKG:posterior-cerebral-artery"),
+    ("The NIHSS score was 14 on arrival.", "NIHSS", "RADLEX:RID10312"),
+    ("She was ventilated with a PEEP of 8 cm H2O.", "PEEP", "CKG:hyperbaric-oxygen"),
+    ("HLA-B27 was positive.", "HLA-B27", "CKG:bence-jones-protein"),
+    ("The tumour was treated with TACE.", "TACE", "NCIT:C15232"),
+    ("A baby girl was delivered by cesarean section.", "cesarean section", "NCIT:C15232"),
+])
+def test_a_lumped_abbreviation_is_its_own_concept(pipeline, text, term, not_id):
+    found = _ids(pipeline, text)
+    assert term in found and found[term] != not_id, found
