@@ -8,8 +8,8 @@ from functools import cached_property
 from itertools import accumulate
 from typing import NamedTuple
 
-from kg.extract.lexicon import (CASED, ENTRIES, Lexicon, break_positions, is_plural, longest_matches, match_starts,
-                                skippable, stem, stems, term_modifiers)
+from kg.extract.lexicon import (ARTICLES, CASED, ENTRIES, Lexicon, break_positions, is_plural, longest_matches,
+                                match_starts, skippable, stem, stems, term_modifiers)
 from kg.extract.normalize import (IGNORABLE, MAX_STAND_IN_LETTERS, non_ascii_chars, normalize_for_matching,
                                   token_spans)
 from kg.model import Concept
@@ -149,6 +149,7 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     longest = 0
     keys, text = tokens.keys, tokens.text
     prefixes = _negating_prefixes()
+    sites: list[Match] = []
     for i, j, entries in longest_matches(lex, text, starts, ends, keys, breaks, positions[lo:hi], nodes, i1):
         best = concepts.get(entries[0].curie) or _choose(concepts, entries)
         if best is not None:
@@ -158,8 +159,13 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
             if best.curie in plurals and is_plural(tokens.normalized[starts[j - 1]:ends[j - 1]]):
                 best = concepts.get(plurals[best.curie], best)
             raw.append(_new_tuple(Match, (starts[i], ends[j - 1], best, i, j, False)))
-            if j - i > longest:
-                longest = j - i
+            if j - i > 1:
+                if best.type not in _NO_NESTED_SITE:
+                    site = _opening_site(concepts, tokens, nodes[i], i, j)
+                    if site is not None:
+                        sites.append(site)
+                if j - i > longest:
+                    longest = j - i
     if not raw:
         return raw
     if longest >= 2:
@@ -167,7 +173,8 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
         if longest >= 3:
             raw.extend(_coordinated_of(lex, tokens, raw, i1))
     raw.extend(_abbreviations(tokens, raw, i0, i1))
-    return _resolve(raw)
+    raw.extend(sites)
+    return _resolve(raw, lex, keys)
 
 
 _NEGATING: frozenset[str] | None = None
@@ -323,6 +330,60 @@ def _coordinated_of(lex: Lexicon, tokens: Tokens, matches: list[Match], i1: int)
     return out
 
 
+def _opening_site(concepts: dict[str, Concept], tokens: Tokens, node: dict, i: int, j: int) -> Match | None:
+    """The anatomical site that opens a longer finding, condition or test term (tokens ``i`` to ``j``, ``node``
+    the trie node of token ``i``): "abdominal" in "abdominal pain", "chest" in "chest X-ray", "left lower lobe"
+    in "left lower lobe consolidation". The longest match keeps only the whole term at its first token, so the
+    longest run of the term's first words (not all of them) that names an anatomical site becomes a match of its
+    own (the graph reads a site inside a finding as its body site; ``_resolve`` keeps it only where the term
+    names the site as a separate part, ``_names_own_site``). Sites later in a term are matches of their own
+    already ("pain in the chest")."""
+    keys = tokens.keys
+    best = None
+    q = i
+    while node is not None:
+        entries = node.get(ENTRIES)
+        if entries:
+            if CASED in node:
+                surface = tokens.text[tokens.starts[i]:tokens.ends[q]]
+                entries = tuple(e for e in entries if not e.case_form or e.case_form == surface)
+            site = _site(concepts, entries)
+            if site is not None:
+                best = (q + 1, site)
+        q += 1
+        node = node.get(keys[q]) if q < j - 1 else None
+    if best is None:
+        return None
+    return _new_tuple(Match, (tokens.starts[i], tokens.ends[best[0] - 1], best[1], i, best[0], False))
+
+
+_NO_NESTED_SITE = frozenset({"AnatomicalSite", "LabTest", "Drug"})
+_SITE_PREPOSITIONS = frozenset({"of", "in", "on", "at"})
+
+
+def _names_own_site(lex: Lexicon, keys: list[str], outer: Match, site: Match) -> bool:
+    """Whether a term names the anatomical site nested in it as a separate part: its other words (articles and
+    "of", "in", "on", "at" aside) name a concept of their own that is not anatomy ("abdominal pain": pain, "chest
+    X-ray": radiography, "lung biopsy": biopsy, "esophageal mass": mass), not a bare fragment of a lexicalised
+    whole ("heart failure", "atrial fibrillation", "coronary artery disease"). A lab test or drug names no site:
+    its organ word qualifies the analyte or the agent ("liver enzymes", "heart rate", "oral iron")."""
+    if outer.concept.type in _NO_NESTED_SITE:
+        return False
+    i, j = outer.first_token, outer.last_token
+    rest = tuple(k for k in keys[i:site.first_token] + keys[site.last_token:j]
+                 if k not in ARTICLES and k not in _SITE_PREPOSITIONS)
+    return bool(rest) and any(c.type != "AnatomicalSite" for c in lex.lookup_keys(rest))
+
+
+def _site(concepts: dict[str, Concept], entries) -> Concept | None:
+    """The best-ranked anatomical site among trie entries; None when they name none."""
+    for e in entries:
+        c = concepts.get(e.curie)
+        if c is not None and c.type == "AnatomicalSite":
+            return c
+    return None
+
+
 def _choose(concepts: dict[str, Concept], entries) -> Concept | None:
     best_priority = entries[0].priority
     for e in entries:
@@ -361,16 +422,19 @@ def _abbreviations(tokens: Tokens, matches: list[Match], i0: int, i1: int) -> li
     return found
 
 
-def _resolve(matches: list[Match]) -> list[Match]:
-    """Matches in text order without overlaps inside a type group (longest first at one start). Equal matches
-    count once: two matches with the same start, end, kind and CURIE are equal (their tokens follow from the
-    offsets, their concept from the CURIE)."""
+def _resolve(matches: list[Match], lex: Lexicon, keys: list[str]) -> list[Match]:
+    """Matches in text order without overlaps inside a type group (longest first at one start), and without the
+    anatomical sites inside a longer term that does not name them as a part of their own (``_names_own_site``;
+    ``keys``: the text's token keys) nor the shorter sites inside such a refused one ("artery" in "coronary
+    artery disease"). Equal matches count once: two matches with the same start, end, kind and CURIE are equal
+    (their tokens follow from the offsets, their concept from the CURIE)."""
     if len(matches) == 1:
         return matches
     unique: dict[tuple, Match] = {}
     for m in matches:
         unique.setdefault((m.start, m.start - m.end, not m.distributed, m.concept.curie), m)
     kept: list[Match] = []
+    refused: list[Match] = []  # sites inside a term that does not name them
     for key in sorted(unique):
         m = unique[key]
         group = GROUPS.get(m.concept.type, m.concept.type)
@@ -383,6 +447,12 @@ def _resolve(matches: list[Match]) -> list[Match]:
                     or (group == "problem" and k_group == "test" and k.start < m.start and m.end <= k.end):
                 clash = True
                 break
+            if group == "anatomy" and k.start <= m.start and m.end <= k.end and not _names_own_site(lex, keys, k, m):
+                clash = True
+                refused.append(m)
+                break
+        if not clash and refused and group == "anatomy":
+            clash = any(r.start <= m.start and m.end <= r.end for r in refused[-4:])
         if not clash:
             kept.append(m)
     return kept
