@@ -8,11 +8,12 @@ from functools import cached_property
 from itertools import accumulate
 from typing import NamedTuple
 
-from kg.extract.lexicon import (ARTICLES, CASED, ENTRIES, Lexicon, break_positions, is_plural, longest_matches,
-                                match_starts, skippable, stem, stems, term_modifiers)
+from kg.extract.lexicon import (ARTICLES, CASED, ENTRIES, Lexicon, break_positions, is_plural, keys_of,
+                                longest_matches, match_starts, skippable, stem, stems, term_modifiers)
 from kg.extract.normalize import (IGNORABLE, MAX_STAND_IN_LETTERS, non_ascii_chars, normalize_for_matching,
                                   token_spans)
 from kg.model import Concept
+from kg.resources import load_tsv, resource_path
 
 GROUPS = {"Finding": "problem", "Condition": "problem", "ImagingFinding": "problem", "Drug": "drug",
           "Procedure": "test", "Modality": "test", "LabTest": "test", "AnatomicalSite": "anatomy"}
@@ -149,12 +150,16 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     longest = 0
     keys, text = tokens.keys, tokens.text
     prefixes = _negating_prefixes()
+    routes = _route_words()
     sites: list[Match] = []
     for i, j, entries in longest_matches(lex, text, starts, ends, keys, breaks, positions[lo:hi], nodes, i1):
         best = concepts.get(entries[0].curie) or _choose(concepts, entries)
         if best is not None:
             if i and keys[i - 1] in prefixes and starts[i] == ends[i - 1] + 1 and text[ends[i - 1]] == "-" \
                     and GROUPS.get(best.type) == "problem":
+                continue
+            if best.type == "AnatomicalSite" and (j - i == 1 and keys[i] in routes
+                                                  or _in_proper_name(text, starts, ends, i, j, i0, i1)):
                 continue
             if best.curie in plurals and is_plural(tokens.normalized[starts[j - 1]:ends[j - 1]]):
                 best = concepts.get(plurals[best.curie], best)
@@ -175,6 +180,36 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     raw.extend(_abbreviations(tokens, raw, i0, i1))
     raw.extend(sites)
     return _resolve(raw, lex, keys)
+
+
+_ROUTES: frozenset[str] | None = None
+
+
+def _route_words() -> frozenset[str]:
+    """Keys of the one-word routes of administration of kg/resources/drug_context.tsv ("oral", "subcutaneous").
+    Such a word alone names how a drug is given, not a body site ("oral prednisolone", "100 mg, oral, daily");
+    it stays a site inside a longer term ("oral ulcers", "oral cavity")."""
+    global _ROUTES
+    if _ROUTES is None:
+        rows = load_tsv(resource_path("drug_context.tsv"), ("kind", "cue", "curie"), min_columns=2)
+        _ROUTES = frozenset(keys[0] for keys in (keys_of(r["cue"]) for r in rows if r["kind"] == "route")
+                            if len(keys) == 1)
+    return _ROUTES
+
+
+def _in_proper_name(text: str, starts: list[int], ends: list[int], i: int, j: int, i0: int, i1: int) -> bool:
+    """Whether a capitalised anatomy word stands in a proper name, next to another capitalised word of the
+    sentence: "New York Heart Association", "American Joint Committee on Cancer", "Charcot-Marie-Tooth",
+    "Supplementary Appendix". A word in capitals ("LV") or a capitalised word alone ("Cardiac examination") is
+    no name."""
+    if not text[starts[i]].isupper() or text[starts[i]:ends[j - 1]].isupper():
+        return False
+    for k in (i - 1, j):
+        if i0 <= k < i1:
+            word = text[starts[k]:ends[k]]
+            if word[0].isupper() and not word.isupper():
+                return True
+    return False
 
 
 _NEGATING: frozenset[str] | None = None

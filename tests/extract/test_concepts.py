@@ -264,3 +264,26 @@ def test_nested_site_is_the_body_site_of_the_finding(pipeline):
                                    text="Case presentation\nA 50-year-old man presented with abdominal pain and fever.\n"))
     pain = next(o for o in ex.observations if o.concept.curie == "HP:0002027")
     assert [c.curie for c in pain.body_sites] == ["UBERON:0000916"]
+
+
+def test_a_route_word_alone_is_no_site_but_opens_a_sited_finding(pipeline):
+    text = "She was started on oral prednisolone 40 mg daily for her oral ulcers."
+    sites = _sites(pipeline, text)
+    assert sites == [("oral", "UBERON:0000165")]
+    assert text.index("oral ulcers") == next(m.start for m in recognize(pipeline.lexicon, Tokens(text))
+                                             if m.concept.type == "AnatomicalSite")
+
+
+def test_anatomy_word_inside_a_proper_name_is_no_site(pipeline):
+    text = "He was in New York Heart Association class II and staged by the American Joint Committee on Cancer."
+    assert _sites(pipeline, text) == []
+    assert _sites(pipeline, "Cardiac examination was normal.") == [("Cardiac", "UBERON:0000948")]
+
+
+def test_region_adjectives_of_organs_name_the_organ_site(pipeline):
+    text = "CT showed perihepatic fluid, an intraduodenal polyp and para-aortic lymph nodes; no intravenous line."
+    sites = _sites(pipeline, text)
+    assert ("perihepatic", "UBERON:0002107") in sites
+    assert ("intraduodenal", "UBERON:0002114") in sites
+    assert any(t.startswith("para-aortic") for t, _ in sites)
+    assert not any("intravenous" in t for t, _ in sites)
