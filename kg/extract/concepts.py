@@ -159,7 +159,7 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
                     and GROUPS.get(best.type) == "problem":
                 continue
             if best.type == "AnatomicalSite" and (j - i == 1 and keys[i] in routes
-                                                  or _in_proper_name(text, starts, ends, i, j, i0, i1)):
+                                                  or _in_proper_name(text, starts, ends, i, j, i0)):
                 continue
             if best.curie in plurals and is_plural(tokens.normalized[starts[j - 1]:ends[j - 1]]):
                 best = concepts.get(plurals[best.curie], best)
@@ -197,19 +197,15 @@ def _route_words() -> frozenset[str]:
     return _ROUTES
 
 
-def _in_proper_name(text: str, starts: list[int], ends: list[int], i: int, j: int, i0: int, i1: int) -> bool:
-    """Whether a capitalised anatomy word stands in a proper name, next to another capitalised word of the
+def _in_proper_name(text: str, starts: list[int], ends: list[int], i: int, j: int, i0: int) -> bool:
+    """Whether a capitalised anatomy word stands in a proper name, after another capitalised word of the
     sentence: "New York Heart Association", "American Joint Committee on Cancer", "Charcot-Marie-Tooth",
-    "Supplementary Appendix". A word in capitals ("LV") or a capitalised word alone ("Cardiac examination") is
-    no name."""
-    if not text[starts[i]].isupper() or text[starts[i]:ends[j - 1]].isupper():
+    "Supplementary Appendix". A word in capitals ("LV") or a capitalised word that opens the sentence ("Cardiac
+    examination", "Abdominal Ultrasound") is no name."""
+    if i <= i0 or not text[starts[i]].isupper() or text[starts[i]:ends[j - 1]].isupper():
         return False
-    for k in (i - 1, j):
-        if i0 <= k < i1:
-            word = text[starts[k]:ends[k]]
-            if word[0].isupper() and not word.isupper():
-                return True
-    return False
+    word = text[starts[i - 1]:ends[i - 1]]
+    return word[0].isupper() and not word.isupper()
 
 
 _NEGATING: frozenset[str] | None = None
