@@ -7,6 +7,7 @@ from bisect import bisect_left, bisect_right
 from functools import cached_property
 from itertools import accumulate
 from typing import NamedTuple
+from weakref import WeakKeyDictionary
 
 from kg.extract.lexicon import (ARTICLES, CASED, ENTRIES, Lexicon, break_positions, is_plural, keys_of,
                                 longest_matches, match_starts, skippable, stem, stems, term_modifiers)
@@ -166,7 +167,7 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
             raw.append(_new_tuple(Match, (starts[i], ends[j - 1], best, i, j, False)))
             if j - i > 1:
                 if best.type not in _NO_NESTED_SITE:
-                    site = _opening_site(concepts, tokens, nodes[i], i, j)
+                    site = _opening_site(concepts, text, starts, ends, keys, nodes[i], i, j)
                     if site is not None:
                         sites.append(site)
                 if j - i > longest:
@@ -361,7 +362,8 @@ def _coordinated_of(lex: Lexicon, tokens: Tokens, matches: list[Match], i1: int)
     return out
 
 
-def _opening_site(concepts: dict[str, Concept], tokens: Tokens, node: dict, i: int, j: int) -> Match | None:
+def _opening_site(concepts: dict[str, Concept], text: str, starts: list[int], ends: list[int], keys: list[str],
+                  node: dict, i: int, j: int) -> Match | None:
     """The anatomical site that opens a longer finding, condition or test term (tokens ``i`` to ``j``, ``node``
     the trie node of token ``i``): "abdominal" in "abdominal pain", "chest" in "chest X-ray", "left lower lobe"
     in "left lower lobe consolidation". The longest match keeps only the whole term at its first token, so the
@@ -369,23 +371,25 @@ def _opening_site(concepts: dict[str, Concept], tokens: Tokens, node: dict, i: i
     own (the graph reads a site inside a finding as its body site; ``_resolve`` keeps it only where the term
     names the site as a separate part, ``_names_own_site``). Sites later in a term are matches of their own
     already ("pain in the chest")."""
-    keys = tokens.keys
     best = None
     q = i
+    last = j - 1
     while node is not None:
         entries = node.get(ENTRIES)
         if entries:
-            if CASED in node:
-                surface = tokens.text[tokens.starts[i]:tokens.ends[q]]
-                entries = tuple(e for e in entries if not e.case_form or e.case_form == surface)
-            site = _site(concepts, entries)
-            if site is not None:
-                best = (q + 1, site)
+            cased = CASED in node
+            for e in entries:
+                if cased and e.case_form and e.case_form != text[starts[i]:ends[q]]:
+                    continue
+                c = concepts.get(e.curie)
+                if c is not None and c.type == "AnatomicalSite":
+                    best = (q + 1, c)
+                    break
         q += 1
-        node = node.get(keys[q]) if q < j - 1 else None
+        node = node.get(keys[q]) if q < last else None
     if best is None:
         return None
-    return _new_tuple(Match, (tokens.starts[i], tokens.ends[best[0] - 1], best[1], i, best[0], False))
+    return _new_tuple(Match, (starts[i], ends[best[0] - 1], best[1], i, best[0], False))
 
 
 _NO_NESTED_SITE = frozenset({"AnatomicalSite", "LabTest", "Drug"})
@@ -403,16 +407,19 @@ def _names_own_site(lex: Lexicon, keys: list[str], outer: Match, site: Match) ->
     i, j = outer.first_token, outer.last_token
     rest = tuple(k for k in keys[i:site.first_token] + keys[site.last_token:j]
                  if k not in ARTICLES and k not in _SITE_PREPOSITIONS)
-    return bool(rest) and any(c.type != "AnatomicalSite" for c in lex.lookup_keys(rest))
+    memo = _NAMES_CONCEPT.get(lex)
+    if memo is None:
+        memo = _NAMES_CONCEPT[lex] = {}
+    named = memo.get(rest)
+    if named is None:
+        named = bool(rest) and any(c.type != "AnatomicalSite" for c in lex.lookup_keys(rest))
+        if len(memo) < 50_000:
+            memo[rest] = named
+    return named
 
 
-def _site(concepts: dict[str, Concept], entries) -> Concept | None:
-    """The best-ranked anatomical site among trie entries; None when they name none."""
-    for e in entries:
-        c = concepts.get(e.curie)
-        if c is not None and c.type == "AnatomicalSite":
-            return c
-    return None
+# per lexicon: whether the words (token keys) name a concept that is not anatomy (``_names_own_site``)
+_NAMES_CONCEPT: WeakKeyDictionary = WeakKeyDictionary()
 
 
 def _choose(concepts: dict[str, Concept], entries) -> Concept | None:
