@@ -7,12 +7,14 @@ from bisect import bisect_left, bisect_right
 from functools import cached_property
 from itertools import accumulate
 from typing import NamedTuple
+from weakref import WeakKeyDictionary
 
-from kg.extract.lexicon import (CASED, ENTRIES, Lexicon, break_positions, is_plural, longest_matches, match_starts,
-                                skippable, stem, stems, term_modifiers)
+from kg.extract.lexicon import (ARTICLES, CASED, ENTRIES, Lexicon, break_positions, is_plural, keys_of,
+                                longest_matches, match_starts, skippable, stem, stems, term_modifiers)
 from kg.extract.normalize import (IGNORABLE, MAX_STAND_IN_LETTERS, non_ascii_chars, normalize_for_matching,
                                   token_spans)
 from kg.model import Concept
+from kg.resources import load_tsv, resource_path
 
 GROUPS = {"Finding": "problem", "Condition": "problem", "ImagingFinding": "problem", "Drug": "drug",
           "Procedure": "test", "Modality": "test", "LabTest": "test", "AnatomicalSite": "anatomy"}
@@ -149,17 +151,27 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     longest = 0
     keys, text = tokens.keys, tokens.text
     prefixes = _negating_prefixes()
+    routes = _route_words()
+    sites: list[Match] = []
     for i, j, entries in longest_matches(lex, text, starts, ends, keys, breaks, positions[lo:hi], nodes, i1):
         best = concepts.get(entries[0].curie) or _choose(concepts, entries)
         if best is not None:
             if i and keys[i - 1] in prefixes and starts[i] == ends[i - 1] + 1 and text[ends[i - 1]] == "-" \
                     and GROUPS.get(best.type) == "problem":
                 continue
+            if best.type == "AnatomicalSite" and (j - i == 1 and keys[i] in routes
+                                                  or _in_proper_name(text, starts, ends, i, j, i0)):
+                continue
             if best.curie in plurals and is_plural(tokens.normalized[starts[j - 1]:ends[j - 1]]):
                 best = concepts.get(plurals[best.curie], best)
             raw.append(_new_tuple(Match, (starts[i], ends[j - 1], best, i, j, False)))
-            if j - i > longest:
-                longest = j - i
+            if j - i > 1:
+                if best.type not in _NO_NESTED_SITE:
+                    site = _opening_site(concepts, text, starts, ends, keys, nodes[i], i, j)
+                    if site is not None:
+                        sites.append(site)
+                if j - i > longest:
+                    longest = j - i
     if not raw:
         return raw
     if longest >= 2:
@@ -167,7 +179,34 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
         if longest >= 3:
             raw.extend(_coordinated_of(lex, tokens, raw, i1))
     raw.extend(_abbreviations(tokens, raw, i0, i1))
-    return _resolve(raw)
+    raw.extend(sites)
+    return _resolve(raw, lex, keys)
+
+
+_ROUTES: frozenset[str] | None = None
+
+
+def _route_words() -> frozenset[str]:
+    """Keys of the one-word routes of administration of kg/resources/drug_context.tsv ("oral", "subcutaneous").
+    Such a word alone names how a drug is given, not a body site ("oral prednisolone", "100 mg, oral, daily");
+    it stays a site inside a longer term ("oral ulcers", "oral cavity")."""
+    global _ROUTES
+    if _ROUTES is None:
+        rows = load_tsv(resource_path("drug_context.tsv"), ("kind", "cue", "curie"), min_columns=2)
+        _ROUTES = frozenset(keys[0] for keys in (keys_of(r["cue"]) for r in rows if r["kind"] == "route")
+                            if len(keys) == 1)
+    return _ROUTES
+
+
+def _in_proper_name(text: str, starts: list[int], ends: list[int], i: int, j: int, i0: int) -> bool:
+    """Whether a capitalised anatomy word stands in a proper name, after another capitalised word of the
+    sentence: "New York Heart Association", "American Joint Committee on Cancer", "Charcot-Marie-Tooth",
+    "Supplementary Appendix". A word in capitals ("LV") or a capitalised word that opens the sentence ("Cardiac
+    examination", "Abdominal Ultrasound") is no name."""
+    if i <= i0 or not text[starts[i]].isupper() or text[starts[i]:ends[j - 1]].isupper():
+        return False
+    word = text[starts[i - 1]:ends[i - 1]]
+    return word[0].isupper() and not word.isupper()
 
 
 _NEGATING: frozenset[str] | None = None
@@ -323,6 +362,66 @@ def _coordinated_of(lex: Lexicon, tokens: Tokens, matches: list[Match], i1: int)
     return out
 
 
+def _opening_site(concepts: dict[str, Concept], text: str, starts: list[int], ends: list[int], keys: list[str],
+                  node: dict, i: int, j: int) -> Match | None:
+    """The anatomical site that opens a longer finding, condition or test term (tokens ``i`` to ``j``, ``node``
+    the trie node of token ``i``): "abdominal" in "abdominal pain", "chest" in "chest X-ray", "left lower lobe"
+    in "left lower lobe consolidation". The longest match keeps only the whole term at its first token, so the
+    longest run of the term's first words (not all of them) that names an anatomical site becomes a match of its
+    own (the graph reads a site inside a finding as its body site; ``_resolve`` keeps it only where the term
+    names the site as a separate part, ``_names_own_site``). Sites later in a term are matches of their own
+    already ("pain in the chest")."""
+    best = None
+    q = i
+    last = j - 1
+    while node is not None:
+        entries = node.get(ENTRIES)
+        if entries:
+            cased = CASED in node
+            for e in entries:
+                if cased and e.case_form and e.case_form != text[starts[i]:ends[q]]:
+                    continue
+                c = concepts.get(e.curie)
+                if c is not None and c.type == "AnatomicalSite":
+                    best = (q + 1, c)
+                    break
+        q += 1
+        node = node.get(keys[q]) if q < last else None
+    if best is None:
+        return None
+    return _new_tuple(Match, (starts[i], ends[best[0] - 1], best[1], i, best[0], False))
+
+
+_NO_NESTED_SITE = frozenset({"AnatomicalSite", "LabTest", "Drug"})
+_SITE_PREPOSITIONS = frozenset({"of", "in", "on", "at"})
+
+
+def _names_own_site(lex: Lexicon, keys: list[str], outer: Match, site: Match) -> bool:
+    """Whether a term names the anatomical site nested in it as a separate part: its other words (articles and
+    "of", "in", "on", "at" aside) name a concept of their own that is not anatomy ("abdominal pain": pain, "chest
+    X-ray": radiography, "lung biopsy": biopsy, "esophageal mass": mass), not a bare fragment of a lexicalised
+    whole ("heart failure", "atrial fibrillation", "coronary artery disease"). A lab test or drug names no site:
+    its organ word qualifies the analyte or the agent ("liver enzymes", "heart rate", "oral iron")."""
+    if outer.concept.type in _NO_NESTED_SITE:
+        return False
+    i, j = outer.first_token, outer.last_token
+    rest = tuple(k for k in keys[i:site.first_token] + keys[site.last_token:j]
+                 if k not in ARTICLES and k not in _SITE_PREPOSITIONS)
+    memo = _NAMES_CONCEPT.get(lex)
+    if memo is None:
+        memo = _NAMES_CONCEPT[lex] = {}
+    named = memo.get(rest)
+    if named is None:
+        named = bool(rest) and any(c.type != "AnatomicalSite" for c in lex.lookup_keys(rest))
+        if len(memo) < 50_000:
+            memo[rest] = named
+    return named
+
+
+# per lexicon: whether the words (token keys) name a concept that is not anatomy (``_names_own_site``)
+_NAMES_CONCEPT: WeakKeyDictionary = WeakKeyDictionary()
+
+
 def _choose(concepts: dict[str, Concept], entries) -> Concept | None:
     best_priority = entries[0].priority
     for e in entries:
@@ -361,16 +460,19 @@ def _abbreviations(tokens: Tokens, matches: list[Match], i0: int, i1: int) -> li
     return found
 
 
-def _resolve(matches: list[Match]) -> list[Match]:
-    """Matches in text order without overlaps inside a type group (longest first at one start). Equal matches
-    count once: two matches with the same start, end, kind and CURIE are equal (their tokens follow from the
-    offsets, their concept from the CURIE)."""
+def _resolve(matches: list[Match], lex: Lexicon, keys: list[str]) -> list[Match]:
+    """Matches in text order without overlaps inside a type group (longest first at one start), and without the
+    anatomical sites inside a longer term that does not name them as a part of their own (``_names_own_site``;
+    ``keys``: the text's token keys) nor the shorter sites inside such a refused one ("artery" in "coronary
+    artery disease"). Equal matches count once: two matches with the same start, end, kind and CURIE are equal
+    (their tokens follow from the offsets, their concept from the CURIE)."""
     if len(matches) == 1:
         return matches
     unique: dict[tuple, Match] = {}
     for m in matches:
         unique.setdefault((m.start, m.start - m.end, not m.distributed, m.concept.curie), m)
     kept: list[Match] = []
+    refused: list[Match] = []  # sites inside a term that does not name them
     for key in sorted(unique):
         m = unique[key]
         group = GROUPS.get(m.concept.type, m.concept.type)
@@ -383,6 +485,12 @@ def _resolve(matches: list[Match]) -> list[Match]:
                     or (group == "problem" and k_group == "test" and k.start < m.start and m.end <= k.end):
                 clash = True
                 break
+            if group == "anatomy" and k.start <= m.start and m.end <= k.end and not _names_own_site(lex, keys, k, m):
+                clash = True
+                refused.append(m)
+                break
+        if not clash and refused and group == "anatomy":
+            clash = any(r.start <= m.start and m.end <= r.end for r in refused[-4:])
         if not clash:
             kept.append(m)
     return kept

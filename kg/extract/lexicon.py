@@ -25,7 +25,7 @@ from kg.extract.normalize import normalize_for_matching, token_spans
 from kg.model import Concept
 from kg.resources import load_tsv, ontology_path, resource_path
 
-INDEX_VERSION = "15"
+INDEX_VERSION = "16-anat"
 CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
 PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
@@ -78,7 +78,8 @@ def relational_adjectives() -> frozenset[str]:
 
 
 SKIPPED_REASONS = frozenset({"severity", "laterality", "sample", "likeness"})
-MODIFIER_REASONS = SKIPPED_REASONS | {"generic", "prefix", "direction", "quantity", "period", "negating"}
+MODIFIER_REASONS = SKIPPED_REASONS | {"generic", "prefix", "direction", "quantity", "period", "negating",
+                                      "position"}
 
 
 def term_modifiers(reason: str) -> tuple[str, ...]:
@@ -496,6 +497,7 @@ def build(version: str = "") -> Lexicon:
     _add_rewordings(b, rewordings)
     _add_derivations(b)
     _add_variants(b)
+    _add_region_adjectives(b)
     depths: dict[str, int] = {}
 
     def depth(curie: str) -> int:
@@ -696,6 +698,43 @@ def _add_variants(b: _Builder) -> None:
     for keys in sorted(new):
         for curie in sorted(new[keys]):
             b._put(keys, curie, SECONDARY, "", weak=True)
+
+
+_ADJECTIVE_ENDINGS = ("al", "ar", "ic", "ous", "ary")
+
+
+def _add_region_adjectives(b: _Builder) -> None:
+    """Region adjectives of organ adjectives: a positional prefix (term_modifiers.tsv, reason "position") joined
+    to a one-word adjective of an anatomical site ("peri" + "hepatic", "sub" + "pleural", "intra" + "duodenal",
+    also hyphenated: "para-aortic") names the region of that organ; it is indexed as a weak form of the same site
+    (as the curated "subpleural", "perinephric", "intracranial" are) where no term already uses the words. The
+    adjectives are the site forms of one word with an adjective ending and the words of word_variants.tsv whose
+    canonical word is such a site ("hepatic" -> liver). Excluded forms (lexicon_exclusions.tsv, source curated)
+    stay out: routes of administration ("intravenous", "intramuscular")."""
+    def site_of(keys: tuple[str, ...]) -> str | None:
+        sites = sorted(c for c in b.forms.get(keys, ()) if c in b.concepts and b.concepts[c].type == "AnatomicalSite")
+        return sites[0] if len(sites) == 1 else None
+
+    adjectives: dict[str, str] = {}
+    for keys in b.forms:
+        if len(keys) == 1 and keys[0].endswith(_ADJECTIVE_ENDINGS) and keys[0].isalpha():
+            curie = site_of(keys)
+            if curie:
+                adjectives[keys[0]] = curie
+    for r in load_tsv(resource_path("word_variants.tsv"), ("word", "canonical")):
+        curie = site_of((stem(r["canonical"]),))
+        if curie and r["word"].endswith(_ADJECTIVE_ENDINGS):
+            adjectives.setdefault(r["word"], curie)
+    new: dict[tuple[str, ...], str] = {}
+    for prefix in term_modifiers("position"):
+        for adjective, curie in adjectives.items():
+            for surface in (prefix + adjective, f"{prefix}-{adjective}"):
+                keys = tuple(k for k in keys_of(surface) if k not in ARTICLES)
+                excluded = b.exclusions.get(str(keys), set())
+                if keys and keys not in b.forms and "any" not in excluded and "curated" not in excluded:
+                    new.setdefault(keys, curie)
+    for keys in sorted(new):
+        b._put(keys, new[keys], SECONDARY, "", weak=True)
 
 
 def _lab_forms(keys: tuple[str, ...], sample: frozenset[str], direction: frozenset[str],

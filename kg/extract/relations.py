@@ -113,7 +113,8 @@ def _sites_after(m: Mention, ms: Sequence[Mention], tokens: Tokens, limit_end: i
 def _imaging(report: str, sentence: Sentence, patient: Sequence[Mention], modalities: Sequence[Mention],
              carried: tuple[Concept, int, str] | None, tokens: Tokens) -> list[Observation]:
     """ImagingObservations for the signs an imaging study showed: problems after the modality in its sentence
-    (or before it, when none follow), or in the sentences that continue its paragraph."""
+    (or before it, when none follow), or in the sentences that continue its paragraph. The sites of the study
+    are those named in the modality's own words ("chest X-ray") and those after it, before its first sign."""
     problems = [m for m in patient if m.type in PROBLEM and not m.negated]
     if not problems:
         return []
@@ -124,8 +125,9 @@ def _imaging(report: str, sentence: Sentence, patient: Sequence[Mention], modali
                         default=sentence.end)
         after = [p for p in problems if mod.end <= p.start < next_test]
         chosen = after or [p for p in problems if p.end <= mod.start]
-        target = tuple(x.concept for x in patient if x.type == "AnatomicalSite" and mod.end <= x.start
-                       and (not after or x.end <= after[0].start))
+        target = tuple(x.concept for x in patient if x.type == "AnatomicalSite"
+                       and (mod.start <= x.start and x.end <= mod.end
+                            or mod.end <= x.start and (not after or x.end <= after[0].start)))
         modality = mod.concept
     elif carried:
         chosen, target, modality = problems, (), carried[0]

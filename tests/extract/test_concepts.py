@@ -229,3 +229,61 @@ def test_no_problem_inside_the_name_of_a_test(pipeline):
     ids = {i for _, i in found}
     assert "CKG:glasgow-coma-scale" in ids
     assert not any(t in ("Coma", "aspiration") for t, _ in found)
+
+
+def _sites(pipeline, text):
+    return [(text[m.start:m.end], m.concept.curie) for m in recognize(pipeline.lexicon, Tokens(text))
+            if m.concept.type == "AnatomicalSite"]
+
+
+def test_site_that_opens_a_finding_or_test_is_its_own_mention(pipeline):
+    text = ("She presented with severe abdominal pain; a chest X-ray was normal and a lung biopsy showed "
+            "a pulmonary nodule.")
+    found = _found(pipeline, text)
+    assert ("abdominal pain", "HP:0002027") in found
+    assert ("chest X-ray", "RADLEX:RID10345") in found
+    sites = _sites(pipeline, text)
+    assert ("abdominal", "UBERON:0000916") in sites
+    assert ("chest", "UBERON:0001443") in sites
+    assert ("lung", "UBERON:0002048") in sites
+    assert ("pulmonary", "UBERON:0002048") in sites
+
+
+def test_no_site_inside_a_lexicalised_term_a_lab_test_or_a_drug(pipeline):
+    text = ("He had congestive heart failure, atrial fibrillation and coronary artery disease; liver enzymes and "
+            "heart rate were normal on oral iron.")
+    found = _found(pipeline, text)
+    assert any(t == "congestive heart failure" for t, _ in found)
+    assert any(t == "coronary artery disease" for t, _ in found)
+    assert _sites(pipeline, text) == []
+
+
+def test_nested_site_is_the_body_site_of_the_finding(pipeline):
+    from kg.model import Document
+    ex = pipeline.extract(Document(doc_id="r1", source="r1.txt", format="text",
+                                   text="Case presentation\nA 50-year-old man presented with abdominal pain and fever.\n"))
+    pain = next(o for o in ex.observations if o.concept.curie == "HP:0002027")
+    assert [c.curie for c in pain.body_sites] == ["UBERON:0000916"]
+
+
+def test_a_route_word_alone_is_no_site_but_opens_a_sited_finding(pipeline):
+    text = "She was started on oral prednisolone 40 mg daily for her oral ulcers."
+    sites = _sites(pipeline, text)
+    assert sites == [("oral", "UBERON:0000165")]
+    assert text.index("oral ulcers") == next(m.start for m in recognize(pipeline.lexicon, Tokens(text))
+                                             if m.concept.type == "AnatomicalSite")
+
+
+def test_anatomy_word_inside_a_proper_name_is_no_site(pipeline):
+    text = "He was in New York Heart Association class II and staged by the American Joint Committee on Cancer."
+    assert _sites(pipeline, text) == []
+    assert _sites(pipeline, "Cardiac examination was normal.") == [("Cardiac", "UBERON:0000948")]
+
+
+def test_region_adjectives_of_organs_name_the_organ_site(pipeline):
+    text = "CT showed perihepatic fluid, an intraduodenal polyp and para-aortic lymph nodes; no intravenous line."
+    sites = _sites(pipeline, text)
+    assert ("perihepatic", "UBERON:0002107") in sites
+    assert ("intraduodenal", "UBERON:0002114") in sites
+    assert any(t.startswith("para-aortic") for t, _ in sites)
+    assert not any("intravenous" in t for t, _ in sites)
