@@ -192,3 +192,20 @@ def test_scopes_of_a_sentence_read_its_triggers_once():
         assert scopes.attributes(first, first + 1) == attributes_for(first, first + 1, triggers)
     fever = keys.index("fever")
     assert scopes.attributes(fever, fever + 1).negated and not scopes.attributes(keys.index("rash"), len(keys)).negated
+
+
+def test_a_new_clause_ends_a_backward_normal(pipeline):
+    text = "Case presentation\nThere was a reducible left inguinal hernia and the genitalia were normal.\n"
+    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    hernia = next(r for r in rows if r["id"] == "HP:0000023")
+    assert not hernia["negated"]
+    text = "Case presentation\nThere was no hernia and the genitalia were normal.\n"
+    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    assert next(r for r in rows if r["text"] == "hernia")["negated"]
+
+
+def test_the_manifestations_of_a_disease_are_generic():
+    keys = _keys("The radiological manifestations of AD include delayed bone age and short metacarpals.")
+    assert sentence_subject(keys, "case", False) == "other"
+    keys = _keys("The manifestations of the disease in our patient were short metacarpals.")
+    assert sentence_subject(keys, "case", False) == "patient"
