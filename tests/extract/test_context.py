@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from kg.extract.concepts import Tokens
-from kg.extract.context import (Attributes, Scopes, attributes_for, caption_subject, find_triggers, line_subject,
-                                sentence_subject, table_caption, table_row_negated)
+from kg.extract.context import (Attributes, Scopes, attributes_for, caption_subject, context_rules, cue_starts,
+                                find_triggers, line_subject, scan_phrases, sentence_subject, subject_cues,
+                                table_caption, table_row_negated)
 from kg.model import Document
 
 
@@ -192,3 +193,17 @@ def test_scopes_of_a_sentence_read_its_triggers_once():
         assert scopes.attributes(first, first + 1) == attributes_for(first, first + 1, triggers)
     fever = keys.index("fever")
     assert scopes.attributes(fever, fever + 1).negated and not scopes.attributes(keys.index("rash"), len(keys)).negated
+
+
+def test_cue_starts_give_the_same_triggers_and_subjects():
+    for sentence in ("Her mother had no history of seizures, but she denied headache.",
+                     "Previous studies reported that patients with this syndrome usually have no fever [3].",
+                     "The patient was not given steroids; there was no evidence of recurrence."):
+        keys = _keys(sentence)
+        starts = cue_starts(keys)
+        assert starts == sorted(starts)
+        for trie in (context_rules(), subject_cues()):
+            assert scan_phrases(trie, keys, starts) == scan_phrases(trie, keys)
+        assert scan_phrases(context_rules(), keys, starts)
+        for kind in ("case", "discussion"):
+            assert sentence_subject(keys, kind, False, "patient", starts) == sentence_subject(keys, kind, False, "patient")
