@@ -285,7 +285,16 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _looks_complete(entry: str) -> bool:
-    return bool(_ANY_YEAR.search(entry)) and bool(re.search(r"\d\s*\.?\s*$", entry.strip()) or _DOI.search(entry))
+    """The entry has a year and ends in a number (pages), a full stop after one allowed, or has a DOI."""
+    return bool(_ANY_YEAR.search(entry)) and (_ends_in_number(entry) or bool(_DOI.search(entry)))
+
+
+def _ends_in_number(entry: str) -> bool:
+    """``re.search(r"\d\s*\.?\s*$", entry.strip())`` without a search from every digit of the entry."""
+    tail = entry.strip()
+    if tail.endswith("."):
+        tail = tail[:-1].rstrip()
+    return tail[-1:].isdecimal()
 
 
 def _entries(text: str, start: int, end: int) -> list[list]:
