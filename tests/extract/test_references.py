@@ -138,3 +138,11 @@ def test_count_references_equals_the_parsed_list_without_parsing():
                                    "Smith J. Lancet ۱۲", "", "  . "])
 def test_ends_in_number_is_the_pages_pattern(entry):
     assert _ends_in_number(entry) == bool(re.search(r"\d\s*\.?\s*$", entry.strip()))
+
+
+def test_unnumbered_entry_goes_on_until_it_has_a_year_and_pages():
+    text = ("Smith J, Jones K. Renal cysts in adults.\nJ Nephrol 2001;\n12:34-45.\n"
+            "Brown A. Liver cysts. Hepatology. 2003. doi:10.1000/xyz123\nGreen B. Cysts. Lancet 2005;3:1-2.\n")
+    refs = split_reference_list(text, 0, len(text))
+    assert [r.raw.split(".")[0] for r in refs] == ["Smith J, Jones K", "Brown A", "Green B"]
+    assert refs[0].year == 2001
