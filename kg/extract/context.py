@@ -325,17 +325,28 @@ def table_row_negated(row: str, offset: int) -> bool:
 TABLE_CELL = 40  # characters: a short line between table rows ("Facial anomalies", "+") is a cell, not a caption
 
 
-def table_caption(text: str, row_start: int) -> tuple[int, int]:
+def table_caption(text: str, row_start: int, known: dict[int, tuple[int, int]] | None = None) -> tuple[int, int]:
     """Span of the caption of the table whose row starts at ``row_start``: the nearest line above that is neither a
-    row (tab-separated cells) nor a short cell line; (0, 0) when the table opens the text."""
+    row (tab-separated cells) nor a short cell line; (0, 0) when the table opens the text. ``known``: the captions
+    found before in the same text, by line start, filled in with the lines this search passes (they have the same
+    caption): the rows of a table are then not walked again for each row."""
     start = row_start
+    passed = []
+    caption = (0, 0)
     while start > 0:
+        if known is not None and start in known:
+            caption = known[start]
+            break
+        passed.append(start)
         above = text.rfind("\n", 0, start - 1) + 1
         line = text[above:start - 1]
         if "\t" not in line and len(line.strip()) >= TABLE_CELL:
-            return above, start - 1
+            caption = (above, start - 1)
+            break
         start = above
-    return 0, 0
+    if known is not None:
+        known.update(dict.fromkeys(passed, caption))
+    return caption
 
 
 def line_subject(line: str, section_kind: str) -> str:

@@ -119,6 +119,7 @@ class Pipeline:
         marker_starts = sorted(m.start for m in markers)
         subjects: dict[int, str] = {}
         captions: dict[tuple[int, int], str | None] = {}
+        caption_at: dict[int, tuple[int, int]] = {}  # line start -> caption span (``context.table_caption``)
         rows: dict[int, str] = {}  # table row start -> subject of the row
         text = tokens.text
         lexicon = self.lexicon
@@ -174,7 +175,7 @@ class Pipeline:
                     if "\t" in row:
                         negated = negated or context.table_row_negated(row, m.start - row_start)
                         if row_start not in rows:
-                            caption = context.table_caption(text, row_start)
+                            caption = context.table_caption(text, row_start, caption_at)
                             if caption not in captions:
                                 captions[caption] = context.caption_subject(text[caption[0]:caption[1]])
                             rows[row_start] = captions[caption] or context.line_subject(row, s.section_kind)
@@ -193,9 +194,15 @@ def _subject_keys(tokens: Tokens, first: int, keys: list[str], starts: list[int]
     pronouns = context.PRONOUNS
     if pronouns.isdisjoint(keys if starts is None else map(keys.__getitem__, starts)):
         return keys
-    text, last = tokens.text, first + len(keys)
-    return [k if k not in pronouns or not text[a:b].isupper() else "\x00"
-            for k, a, b in zip(keys, tokens.starts[first:last], tokens.ends[first:last])]
+    text, token_starts, token_ends = tokens.text, tokens.starts, tokens.ends
+    capitals = [i for i in (range(len(keys)) if starts is None else starts)
+                if keys[i] in pronouns and text[token_starts[first + i]:token_ends[first + i]].isupper()]
+    if not capitals:
+        return keys
+    keys = list(keys)
+    for i in capitals:
+        keys[i] = "\x00"
+    return keys
 
 
 def _has_marker(marker_starts: list[int], s: Sentence) -> bool:

@@ -86,6 +86,16 @@ def test_table_caption_naming_reported_cases_makes_its_rows_literature():
     assert table_caption("Ataxia\t+\t-", 0) == (0, 0)
 
 
+def test_table_caption_with_known_captions_finds_the_same_spans():
+    text = ("Table 1. Clinical features of the two patients described here.\nFeature\tP1\tP2\nAtaxia\t+\t-\n"
+            "Seizures\t-\t+\nThe second table lists the laboratory values at admission.\nSodium\t130\t140\n")
+    known: dict = {}
+    for row in ("Seizures", "Ataxia", "Feature", "Sodium"):
+        assert table_caption(text, text.index(row), known) == table_caption(text, text.index(row))
+    assert text[slice(*known[text.index("Ataxia")])].startswith("Table 1.")
+    assert text[slice(*known[text.index("Sodium")])].startswith("The second table")
+
+
 def test_annotate_reads_tables_and_abbreviations(pipeline):
     text = ("Case presentation\nA 6-year-old boy had polydactyly and obesity.\n"
             "Clinical features of the affected children of the family.\nPolydactyly\tYes\tYes\nHypogonadism\tNo\tNo\n"
