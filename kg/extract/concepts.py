@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import cached_property
-from itertools import accumulate
+from itertools import accumulate, islice
+from operator import itemgetter, le
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -126,6 +127,7 @@ def token_columns(normalized: str) -> tuple[list[int], list[int], list[str]]:
     return starts, ends, words
 
 
+_START, _END = itemgetter(0), itemgetter(1)  # Match.start, Match.end
 _new_tuple = tuple.__new__  # Match(...) without the Python-level __new__ of a named tuple: several times cheaper
 _ABBREV = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-]{1,9})\s*\)")
 _WORD = re.compile(r"[A-Za-z]+")
@@ -465,8 +467,9 @@ def _resolve(matches: list[Match], lex: Lexicon, keys: list[str]) -> list[Match]
     anatomical sites inside a longer term that does not name them as a part of their own (``_names_own_site``;
     ``keys``: the text's token keys) nor the shorter sites inside such a refused one ("artery" in "coronary
     artery disease"). Equal matches count once: two matches with the same start, end, kind and CURIE are equal
-    (their tokens follow from the offsets, their concept from the CURIE)."""
-    if len(matches) == 1:
+    (their tokens follow from the offsets, their concept from the CURIE). Matches that already follow one another
+    without overlap (most sentences' matches, tested by C-level passes) are returned as they are."""
+    if len(matches) == 1 or all(map(le, map(_END, matches), map(_START, islice(matches, 1, None)))):
         return matches
     unique: dict[tuple, Match] = {}
     for m in matches:

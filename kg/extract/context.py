@@ -74,16 +74,19 @@ def subject_cues() -> dict:
     return phrase_trie([(keys_of(r["phrase"]), r["subject"], r["strength"]) for r in rows if keys_of(r["phrase"])])
 
 
-def scan_phrases(trie: dict, keys: list[str]) -> list[tuple[int, int, tuple]]:
+def scan_phrases(trie: dict, keys: list[str], starts: list[int] | None = None) -> list[tuple[int, int, tuple]]:
     """Longest non-overlapping phrase matches of a trie over token keys, left to right. Only the tokens that
-    begin a phrase (keys of the trie's root, picked out by a C-level pass) are walked from."""
+    begin a phrase (keys of the trie's root) are walked from: those of ``starts`` (ascending token indices that
+    include them all, as ``cue_starts`` gives), else those picked out by a C-level pass."""
     out = []
     n = len(keys)
     after = 0
-    for i in compress(count(), map(trie.__contains__, keys)):
+    for i in compress(count(), map(trie.__contains__, keys)) if starts is None else starts:
         if i < after:
             continue
-        node = trie[keys[i]]
+        node = trie.get(keys[i])
+        if node is None:
+            continue
         values = node.get("")
         end = j = i + 1
         while j < n:
@@ -137,10 +140,10 @@ class Scopes:
                 self.active.append(t)
 
     @classmethod
-    def of_keys(cls, keys: list[str]) -> "Scopes":
+    def of_keys(cls, keys: list[str], starts: list[int] | None = None) -> "Scopes":
         """The scopes of the triggers in a sentence's token keys (``find_triggers`` without building Triggers);
-        a sentence without triggers shares one empty Scopes."""
-        found = scan_phrases(context_rules(), keys)
+        a sentence without triggers shares one empty Scopes. ``starts``: the sentence's ``cue_starts``."""
+        found = scan_phrases(context_rules(), keys, starts)
         if not found:
             return _NO_SCOPES
         return cls([(i, j) + values for i, j, values in found])
@@ -194,8 +197,9 @@ def _cues(keys: list[str]) -> list[tuple[int, int, str, str]]:
     return [(i, j, subject, strength) for i, j, (subject, strength) in scan_phrases(subject_cues(), keys)]
 
 
-def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previous: str | None = None) -> str:
-    """Who a sentence is about.
+def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previous: str | None = None,
+                     starts: list[int] | None = None) -> str:
+    """Who a sentence is about (``starts``: the sentence's ``cue_starts``, when the caller has them).
 
     A relative named at the head of the sentence ("Her mother had ...", "The patient's father reported ...") makes
     it the family's, and a definition ("X is a rare disorder ...") before any word about the patient or the family
@@ -213,7 +217,7 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previ
     first_cue = -1  # where the first word about the patient or the family is (cues come in text order)
     patients = 0  # strong patient cues that name the patient ("the proband's sister" names the sister)
     after_patient = -1
-    for i, j, (subject, strength) in scan_phrases(subject_cues(), keys):
+    for i, j, (subject, strength) in scan_phrases(subject_cues(), keys, starts):
         if subject == "patient":
             if first_cue < 0:
                 first_cue = i
@@ -257,6 +261,17 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previ
 
 BACKGROUND = {"introduction", "discussion", "conclusion"}
 PRONOUNS = {"she", "he", "her", "his"}
+
+
+@lru_cache(maxsize=1)
+def _cue_roots() -> frozenset[str]:
+    return frozenset(context_rules()).union(subject_cues(), PRONOUNS)
+
+
+def cue_starts(keys: list[str]) -> list[int]:
+    """Indices of a sentence's keys that begin a trigger or a subject cue or are a pronoun: one C-level pass for
+    ``Scopes.of_keys``, ``sentence_subject`` and the pronoun check of a sentence."""
+    return list(compress(count(), map(_cue_roots().__contains__, keys)))
 RELATIVE_PRONOUNS = {"which", "that", "who"}  # "X, which is a sign of ..., was found in our patient": no definition
 DEFINITION_LEAD = 8  # "Holoprosencephaly (HPE) is a severe congenital brain malformation ...": copula near the start
 
@@ -310,17 +325,28 @@ def table_row_negated(row: str, offset: int) -> bool:
 TABLE_CELL = 40  # characters: a short line between table rows ("Facial anomalies", "+") is a cell, not a caption
 
 
-def table_caption(text: str, row_start: int) -> tuple[int, int]:
+def table_caption(text: str, row_start: int, known: dict[int, tuple[int, int]] | None = None) -> tuple[int, int]:
     """Span of the caption of the table whose row starts at ``row_start``: the nearest line above that is neither a
-    row (tab-separated cells) nor a short cell line; (0, 0) when the table opens the text."""
+    row (tab-separated cells) nor a short cell line; (0, 0) when the table opens the text. ``known``: the captions
+    found before in the same text, by line start, filled in with the lines this search passes (they have the same
+    caption): the rows of a table are then not walked again for each row."""
     start = row_start
+    passed = []
+    caption = (0, 0)
     while start > 0:
+        if known is not None and start in known:
+            caption = known[start]
+            break
+        passed.append(start)
         above = text.rfind("\n", 0, start - 1) + 1
         line = text[above:start - 1]
         if "\t" not in line and len(line.strip()) >= TABLE_CELL:
-            return above, start - 1
+            caption = (above, start - 1)
+            break
         start = above
-    return 0, 0
+    if known is not None:
+        known.update(dict.fromkeys(passed, caption))
+    return caption
 
 
 def line_subject(line: str, section_kind: str) -> str:

@@ -12,6 +12,7 @@ import hashlib
 import os
 import pickle
 import re
+import sys
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -103,10 +104,10 @@ _STEMS: dict[str, str] = {}
 
 def stem(token: str) -> str:
     """Matching key of one normalised token: American spelling and a light English plural stemmer (memoised:
-    the vocabulary of a corpus is small next to its token count)."""
+    the vocabulary of a corpus is small next to its token count; interned, see ``Lexicon``)."""
     key = _STEMS.get(token)
     if key is None:
-        key = _stem(token)
+        key = sys.intern(_stem(token))
         if len(_STEMS) < 500_000:
             _STEMS[token] = key
     return key
@@ -200,9 +201,11 @@ class Lexicon:
 
     def __init__(self, concepts: dict[str, Concept], trie: dict, alt_ids: dict[str, str], parents: dict[str, tuple[str, ...]],
                  plurals: dict[str, str], version: str):
-        """``plurals``: term -> the term a plural mention of it names (``_plural_terms``)."""
+        """``plurals``: term -> the term a plural mention of it names (``_plural_terms``). The trie's first keys
+        are interned, like the keys ``stem`` gives: a token's lookup then finds its key by identity, without
+        comparing the strings (an unpickled string is not interned)."""
         self.concepts = concepts
-        self.trie = trie
+        self.trie = {sys.intern(k): node for k, node in trie.items()}
         self.alt_ids = alt_ids
         self.parents = parents
         self.plurals = plurals

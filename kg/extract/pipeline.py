@@ -126,18 +126,20 @@ class Pipeline:
         marker_starts = sorted(m.start for m in markers)
         subjects: dict[int, str] = {}
         captions: dict[tuple[int, int], str | None] = {}
+        caption_at: dict[int, tuple[int, int]] = {}  # line start -> caption span (``context.table_caption``)
         rows: dict[int, str] = {}  # table row start -> subject of the row
         text = tokens.text
         lexicon = self.lexicon
         pronouns, background = context.PRONOUNS, context.BACKGROUND
 
-        def subject_of(si: int, first: int, keys: list[str]) -> str:
-            """The subject of sentence ``si`` (read once). It does not call itself: a closure that did would be a
-            reference cycle, keeping the text's token lists alive until the garbage collector runs."""
+        def subject_of(si: int, first: int, keys: list[str], starts: list[int]) -> str:
+            """The subject of sentence ``si`` (read once; ``starts``: its ``context.cue_starts``). It does not call
+            itself: a closure that did would be a reference cycle, keeping the text's token lists alive until the
+            garbage collector runs."""
             if si in subjects:
                 return subjects[si]
             s = sentences[si]
-            keys = _subject_keys(tokens, first, keys)
+            keys = _subject_keys(tokens, first, keys, starts)
             before = None
             if si > 0 and keys and keys[0] in pronouns and s.section_kind in background \
                     and sentences[si - 1].section == s.section:
@@ -148,7 +150,7 @@ class Pipeline:
                     p_keys = _subject_keys(tokens, p_first, token_keys[p_first:bisect_left(token_starts, p.end)])
                     before = context.sentence_subject(p_keys, p.section_kind, _has_marker(marker_starts, p), None)
             subject = subjects[si] = context.sentence_subject(keys, s.section_kind, _has_marker(marker_starts, s),
-                                                              before)
+                                                              before, starts)
             return subject
 
         for si, s in enumerate(sentences):
@@ -162,8 +164,9 @@ class Pipeline:
                 continue
             first = bisect_left(token_starts, s.start)
             keys = token_keys[first:bisect_left(token_starts, s.end)]
-            scopes = context.Scopes.of_keys(keys)
-            subject = subject_of(si, first, keys)
+            starts = context.cue_starts(keys)
+            scopes = context.Scopes.of_keys(keys, starts)
+            subject = subject_of(si, first, keys, starts)
             table = "\t" in s.text
             section = s.section
             if not scopes.active and not table:  # no trigger sets a flag: every match takes the sentence's subject
@@ -179,7 +182,7 @@ class Pipeline:
                     if "\t" in row:
                         negated = negated or context.table_row_negated(row, m.start - row_start)
                         if row_start not in rows:
-                            caption = context.table_caption(text, row_start)
+                            caption = context.table_caption(text, row_start, caption_at)
                             if caption not in captions:
                                 captions[caption] = context.caption_subject(text[caption[0]:caption[1]])
                             rows[row_start] = captions[caption] or context.line_subject(row, s.section_kind)
@@ -192,15 +195,21 @@ class Pipeline:
         return labs.with_lab_findings(lexicon, tokens, sentences, out) if lab_findings else out
 
 
-def _subject_keys(tokens: Tokens, first: int, keys: list[str]) -> list[str]:
+def _subject_keys(tokens: Tokens, first: int, keys: list[str], starts: list[int] | None = None) -> list[str]:
     """A sentence's token keys (its first token ``first``) as ``context.sentence_subject`` reads them: a pronoun
-    written in capitals ("HE", an abbreviation) is no pronoun."""
+    written in capitals ("HE", an abbreviation) is no pronoun. ``starts``: the sentence's ``context.cue_starts``."""
     pronouns = context.PRONOUNS
-    if pronouns.isdisjoint(keys):
+    if pronouns.isdisjoint(keys if starts is None else map(keys.__getitem__, starts)):
         return keys
-    text, last = tokens.text, first + len(keys)
-    return [k if k not in pronouns or not text[a:b].isupper() else "\x00"
-            for k, a, b in zip(keys, tokens.starts[first:last], tokens.ends[first:last])]
+    text, token_starts, token_ends = tokens.text, tokens.starts, tokens.ends
+    capitals = [i for i in (range(len(keys)) if starts is None else starts)
+                if keys[i] in pronouns and text[token_starts[first + i]:token_ends[first + i]].isupper()]
+    if not capitals:
+        return keys
+    keys = list(keys)
+    for i in capitals:
+        keys[i] = "\x00"
+    return keys
 
 
 def _has_marker(marker_starts: list[int], s: Sentence) -> bool:

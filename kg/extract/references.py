@@ -284,8 +284,35 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _looks_complete(entry: str) -> bool:
-    return bool(_ANY_YEAR.search(entry)) and bool(re.search(r"\d\s*\.?\s*$", entry.strip()) or _DOI.search(entry))
+class _Searched:
+    """Whether one of a growing list of strings (an entry's lines) holds a match of ``pattern``, each string searched
+    once. A year or a DOI never holds white space, so one is in the lines joined by spaces iff it is in a line."""
+
+    __slots__ = ("pattern", "read", "found")
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern, self.read, self.found = pattern, 0, False
+
+    def any_in(self, parts: list[str]) -> bool:
+        if not self.found:
+            search = self.pattern.search
+            self.found = any(search(p) for p in parts[self.read:])
+            self.read = len(parts)
+        return self.found
+
+
+def _looks_complete(parts: list[str], year: _Searched, doi: _Searched) -> bool:
+    """The entry (its lines ``parts``, joined by spaces) has a year (``year``: an ``_ANY_YEAR`` search of its
+    lines) and ends in a number (pages), a full stop after one allowed, or has a DOI (``doi``: a ``_DOI`` search)."""
+    return year.any_in(parts) and (_ends_in_number(" ".join(parts)) or doi.any_in(parts))
+
+
+def _ends_in_number(entry: str) -> bool:
+    r"""``re.search(r"\d\s*\.?\s*$", entry.strip())`` without a search from every digit of the entry."""
+    tail = entry.strip()
+    if tail.endswith("."):
+        tail = tail[:-1].rstrip()
+    return tail[-1:].isdecimal()
 
 
 def _entries(text: str, start: int, end: int) -> list[list]:
@@ -294,6 +321,7 @@ def _entries(text: str, start: int, end: int) -> list[list]:
     numbered = sum(1 for s, e in spans if _ENTRY_START.match(text[s:e]))
     entries: list[list] = []
     last_number = 0
+    year = doi = None  # the last entry's searches (``_looks_complete``)
     for s, e in spans:
         line = text[s:e]
         m = _ENTRY_START.match(line)
@@ -303,10 +331,11 @@ def _entries(text: str, start: int, end: int) -> list[list]:
             if m and (num > last_number or not entries) and num <= last_number + 20:
                 new_entry = True
         else:
-            new_entry = not entries or _looks_complete(" ".join(entries[-1][3])) or m is not None
+            new_entry = not entries or _looks_complete(entries[-1][3], year, doi) or m is not None
         if new_entry:
             body_start = s + (m.end() if m else len(line) - len(line.lstrip()))
             entries.append([num, body_start, e, [line[m.end():] if m else line.strip()]])
+            year, doi = _Searched(_ANY_YEAR), _Searched(_DOI)
             if num is not None:
                 last_number = num
         else:
@@ -316,6 +345,7 @@ def _entries(text: str, start: int, end: int) -> list[list]:
                 entries[-1][3].append(stripped)
             else:
                 entries.append([None, s + len(line) - len(line.lstrip()), e, [stripped]])
+                year, doi = _Searched(_ANY_YEAR), _Searched(_DOI)
     return entries
 
 

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from kg.extract.concepts import Tokens
-from kg.extract.context import (Attributes, Scopes, attributes_for, caption_subject, find_triggers, line_subject,
-                                sentence_subject, table_caption, table_row_negated)
+from kg.extract.context import (Attributes, Scopes, attributes_for, caption_subject, context_rules, cue_starts,
+                                find_triggers, line_subject, scan_phrases, sentence_subject, subject_cues,
+                                table_caption, table_row_negated)
 from kg.model import Document
 
 
@@ -83,6 +84,16 @@ def test_table_caption_naming_reported_cases_makes_its_rows_literature():
     start, end = table_caption(text, text.index("Ataxia"))
     assert text[start:end] == "Summary of clinical features of all reported cases."
     assert table_caption("Ataxia\t+\t-", 0) == (0, 0)
+
+
+def test_table_caption_with_known_captions_finds_the_same_spans():
+    text = ("Table 1. Clinical features of the two patients described here.\nFeature\tP1\tP2\nAtaxia\t+\t-\n"
+            "Seizures\t-\t+\nThe second table lists the laboratory values at admission.\nSodium\t130\t140\n")
+    known: dict = {}
+    for row in ("Seizures", "Ataxia", "Feature", "Sodium"):
+        assert table_caption(text, text.index(row), known) == table_caption(text, text.index(row))
+    assert text[slice(*known[text.index("Ataxia")])].startswith("Table 1.")
+    assert text[slice(*known[text.index("Sodium")])].startswith("The second table")
 
 
 def test_annotate_reads_tables_and_abbreviations(pipeline):
@@ -209,3 +220,17 @@ def test_the_manifestations_of_a_disease_are_generic():
     assert sentence_subject(keys, "case", False) == "other"
     keys = _keys("The manifestations of the disease in our patient were short metacarpals.")
     assert sentence_subject(keys, "case", False) == "patient"
+
+
+def test_cue_starts_give_the_same_triggers_and_subjects():
+    for sentence in ("Her mother had no history of seizures, but she denied headache.",
+                     "Previous studies reported that patients with this syndrome usually have no fever [3].",
+                     "The patient was not given steroids; there was no evidence of recurrence."):
+        keys = _keys(sentence)
+        starts = cue_starts(keys)
+        assert starts == sorted(starts)
+        for trie in (context_rules(), subject_cues()):
+            assert scan_phrases(trie, keys, starts) == scan_phrases(trie, keys)
+        assert scan_phrases(context_rules(), keys, starts)
+        for kind in ("case", "discussion"):
+            assert sentence_subject(keys, kind, False, "patient", starts) == sentence_subject(keys, kind, False, "patient")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract.references import parse_reference, split_reference_list
+from kg.extract.references import _ends_in_number, parse_reference, split_reference_list
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = json.loads((ROOT / "tests" / "gold" / "seeds.json").read_text(encoding="utf-8"))
@@ -131,3 +131,18 @@ def test_count_references_equals_the_parsed_list_without_parsing():
         heading = text.rindex("References")
         start, end = text.index("\n", heading) + 1, len(text)
         assert count_references(text, start, end) == len(split_reference_list(text, start, end)) == expected
+
+
+@pytest.mark.parametrize("entry", ["Smith J. Title. J Med. 2001;12:34-45.", "Smith J. J Med 2001; 12: 45 . ",
+                                   "Smith J. J Med 2001;12:e45", "Smith J. J Med. 2001.", "Smith J (2001) Lancet 3 .. ",
+                                   "Smith J. Lancet ۱۲", "", "  . "])
+def test_ends_in_number_is_the_pages_pattern(entry):
+    assert _ends_in_number(entry) == bool(re.search(r"\d\s*\.?\s*$", entry.strip()))
+
+
+def test_unnumbered_entry_goes_on_until_it_has_a_year_and_pages():
+    text = ("Smith J, Jones K. Renal cysts in adults.\nJ Nephrol 2001;\n12:34-45.\n"
+            "Brown A. Liver cysts. Hepatology. 2003. doi:10.1000/xyz123\nGreen B. Cysts. Lancet 2005;3:1-2.\n")
+    refs = split_reference_list(text, 0, len(text))
+    assert [r.raw.split(".")[0] for r in refs] == ["Smith J, Jones K", "Brown A", "Green B"]
+    assert refs[0].year == 2001
