@@ -8,12 +8,12 @@ from functools import cached_property
 from itertools import accumulate, compress, count
 from typing import NamedTuple
 
-from kg.extract.lexicon import (CASED, ENTRIES, QUALITY_ROLES, Lexicon, break_positions, is_plural, longest_matches,
-                                match_starts, quality_words, skippable, stem, stems, term_modifiers)
+from kg.extract.lexicon import (CASED, ENTRIES, QUALITY_ROLES, Lexicon, break_positions, english_function_words,
+                                is_plural, longest_matches, match_starts, quality_words, skippable, stem, stems,
+                                term_modifiers)
 from kg.extract.normalize import (IGNORABLE, MAX_STAND_IN_LETTERS, non_ascii_chars, normalize_for_matching,
                                   token_spans)
 from kg.model import Concept
-from kg.resources import load_tsv, resource_path
 
 GROUPS = {"Finding": "problem", "Condition": "problem", "ImagingFinding": "problem", "Drug": "drug",
           "Procedure": "test", "Modality": "test", "LabTest": "test", "AnatomicalSite": "anatomy"}
@@ -368,9 +368,7 @@ def _quality_table() -> tuple[dict, frozenset[str], frozenset[str], frozenset[st
         copulas = frozenset(k[0] for k, v in rows.items() if v[0] == "copula")
         own_adverbs = frozenset(k[0] for k, v in rows.items() if v[0] == "adverb")
         quantity = frozenset(stem(w) for w in term_modifiers("quantity"))
-        english = next(r["words"] for r in load_tsv(resource_path("language_stopwords.tsv"), ("language", "words"))
-                       if r["language"] == "en")
-        closing = (frozenset(stem(w) for w in english.split()) | own_adverbs | copulas
+        closing = (english_function_words() | own_adverbs | copulas
                    | frozenset(k[0] for k, v in rows.items() if v[0] == "closing")) - {"of"}
         last = frozenset(k[-1] for k, v in phrases.items() if not v[2])
         _QUALITIES = (phrases, last, copulas, own_adverbs | skippable(), quantity, closing)
@@ -394,7 +392,7 @@ def _qualified(lex: Lexicon, tokens: Tokens, raw: list[Match], positions: list[i
     if not candidates:
         return []
     _, _, _, adverbs, quantity, closing = _quality_table()
-    by_keys, by_concept = lex.qualities
+    by_keys, by_concept, _ = lex.qualities
     keys, starts, ends, text, breaks = tokens.keys, tokens.starts, tokens.ends, tokens.text, tokens.breaks
     concepts = lex.concepts
     problem_starts: set[int] = set()
@@ -527,11 +525,12 @@ def _qualified(lex: Lexicon, tokens: Tokens, raw: list[Match], positions: list[i
 def _quality_candidates(lex: Lexicon, tokens: Tokens, positions: list[int], i0: int, i1: int) -> list[tuple]:
     """The quality phrases ending at ``positions`` that may qualify an entity, as (first token, end token, end
     offset, ("=" and the words, class, entity word), copula token or -1, whether a word that may begin an entity
-    follows): a copula before the quality (over adverbs), or after it a word that begins an entity of
-    ``Lexicon.qualities``, an adverb or a lexicon match."""
+    follows): a copula before the quality (over adverbs), or after it an adverb or a word that begins an entity or
+    a test of ``Lexicon.qualities`` where no lexicon term goes on from the quality with that word ("short
+    stature", read by the lexicon)."""
     phrases, _, copulas, adverbs, _, _ = _quality_table()
     keys, ends, text, breaks = tokens.keys, tokens.ends, tokens.text, tokens.breaks
-    entity_starts, match_positions = lex.quality_entity_starts, tokens._scan[1]
+    entity_starts, nodes = lex.qualities[2], tokens._scan[2]
     out = []
     for t in positions:
         phrase = tuple(keys[t - 1:t + 1]) if t > i0 else ()
@@ -554,16 +553,11 @@ def _quality_candidates(lex: Lexicon, tokens: Tokens, positions: list[int], i0: 
             p -= 1
         if not (p > i0 and keys[p] in copulas and not any(j in breaks for j in range(p, q + 1))):
             p = -1
-        attributive = end < i1 and end not in breaks and (keys[end] in entity_starts or keys[end] in adverbs
-                                                          or _contains(match_positions, end))
+        attributive = end < i1 and end not in breaks and (keys[end] in entity_starts or keys[end] in adverbs) \
+            and (nodes[q] is None or keys[end] not in nodes[q])
         if p >= 0 or attributive:
             out.append((q, end, stop, ("=" + " ".join(phrase), cls, scope), p, attributive))
     return out
-
-
-def _contains(sorted_list: list[int], value: int) -> bool:
-    i = bisect_left(sorted_list, value)
-    return i < len(sorted_list) and sorted_list[i] == value
 
 
 def _choose(concepts: dict[str, Concept], entries) -> Concept | None:

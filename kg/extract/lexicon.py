@@ -198,7 +198,7 @@ class Lexicon:
     """Concepts by CURIE and a token trie from surface forms to concept entries."""
 
     def __init__(self, concepts: dict[str, Concept], trie: dict, alt_ids: dict[str, str], parents: dict[str, tuple[str, ...]],
-                 plurals: dict[str, str], qualities: tuple[dict, dict], version: str):
+                 plurals: dict[str, str], qualities: tuple[dict, dict, frozenset[str]], version: str):
         """``plurals``: term -> the term a plural mention of it names (``_plural_terms``); ``qualities``: the
         terms of entities by quality class (``_quality_terms``)."""
         self.concepts = concepts
@@ -207,7 +207,6 @@ class Lexicon:
         self.parents = parents
         self.plurals = plurals
         self.qualities = qualities
-        self.quality_entity_starts = frozenset(k[0] for k in qualities[0])
         self.version = version
 
     # ------------------------------------------------------------------ loading
@@ -297,7 +296,8 @@ def _unpickle(path: Path):
 def _source_files() -> list[Path]:
     files = [hpo_path(), _drug_path(), ontology_path("concepts.ttl"), resource_path("spelling.tsv"),
              resource_path("word_variants.tsv"), resource_path("lexicon_exclusions.tsv"),
-             resource_path("term_modifiers.tsv"), resource_path("derivations.tsv"), resource_path("qualities.tsv")]
+             resource_path("term_modifiers.tsv"), resource_path("derivations.tsv"), resource_path("qualities.tsv"),
+             resource_path("language_stopwords.tsv")]
     files += sorted(ontology_path(".").glob("labels_*.tsv"))
     files += sorted(ontology_path(".").glob("terms_*.tsv"))
     return files
@@ -737,20 +737,28 @@ def quality_words() -> dict[tuple[str, ...], tuple[str, str, bool]]:
     return out
 
 
-def _quality_splits(keys: tuple[str, ...], words: dict) -> list[tuple[tuple[str, ...], str, tuple[str, ...]]]:
+def english_function_words() -> frozenset[str]:
+    """Keys of the English function words of kg/resources/language_stopwords.tsv ("the", "of", "and", "in")."""
+    rows = load_tsv(resource_path("language_stopwords.tsv"), ("language", "words"))
+    return frozenset(stem(w) for r in rows if r["language"] == "en" for w in r["words"].split())
+
+
+def _quality_splits(keys: tuple[str, ...], words: dict, function: frozenset[str]
+                    ) -> list[tuple[tuple[str, ...], str, tuple[str, ...]]]:
     """Readings (entity, class, quality keys) of a term as "<quality> <entity>", "<quality> of <entity>" ("Loss of
-    consciousness") or "<entity> <quality>" with a quality word of qualities.tsv. Not an entity that begins with
-    "of" or, after its quality, ends with another quality word ("Deep tendon reflexes absent" is not "deep
-    <entity>")."""
+    consciousness") or "<entity> <quality>" with a quality word of qualities.tsv. Not an entity that begins or
+    ends with a function word ("Short and broad neck") or, after its quality, ends with another quality word
+    ("Deep tendon reflexes absent" is not "deep <entity>")."""
     out = []
     for n in (2, 1):
         if len(keys) > n:
             found = words.get(keys[:n])
             entity = keys[n + 1:] if keys[n] == "of" else keys[n:]
-            if found and entity and entity[0] != "of" and (entity[-1],) not in words:
+            if found and entity and entity[0] not in function and entity[-1] not in function \
+                    and (entity[-1],) not in words:
                 out.append((entity, found[0], keys[:n]))
             found = words.get(keys[-n:])
-            if found and keys[0] != "of":
+            if found and keys[0] not in function and keys[-n - 1] not in function:
                 out.append((keys[:-n], found[0], keys[-n:]))
     return out
 
@@ -758,9 +766,9 @@ def _quality_splits(keys: tuple[str, ...], words: dict) -> list[tuple[tuple[str,
 def _quality_terms(b: _Builder, terms: list[dict], depth) -> tuple[dict, dict]:
     """Which HPO term names an entity with a quality of a class (kg/resources/qualities.tsv), read from HPO's
     names and synonyms "<quality> <entity>" and "<entity> <quality>": (entity keys -> {class: curie}, concept ->
-    {class: curie}), the latter for the tests and examinations a term's entity names ("CK" is creatine kinase;
-    not anatomy, whose looser synonyms name neighbouring parts); each also under "=" and the quality word as
-    written ("=brisk"), which names its own term where HPO has one.
+    {class: curie}, the first keys of both), the second for the tests and examinations a term's entity names ("CK"
+    is creatine kinase; not anatomy, whose looser synonyms name neighbouring parts); each also under "=" and the
+    quality word as written ("=brisk"), which names its own term where HPO has one.
     Entities are also indexed without their sample word and without a final quantity word ("Elevated serum
     creatine kinase concentration": creatine kinase). Where several terms qualify, the more general term names
     the class ("hyperactive reflexes": Hyperreflexia, not Brisk reflexes) and the term's name beats an exact
@@ -768,6 +776,7 @@ def _quality_terms(b: _Builder, terms: list[dict], depth) -> tuple[dict, dict]:
     words = {k: v for k, v in quality_words().items() if v[0] not in QUALITY_ROLES and not v[1] and not v[2]}
     sample = frozenset(stem(w) for w in term_modifiers("sample"))
     quantity = frozenset(stem(w) for w in term_modifiers("quantity"))
+    function = english_function_words()
     ranked: dict[tuple[str, ...], dict[str, tuple]] = {}
     for t in terms:
         cid = t["id"]
@@ -777,7 +786,8 @@ def _quality_terms(b: _Builder, terms: list[dict], depth) -> tuple[dict, dict]:
                                            for text, scope, kind in t["synonyms"] if kind != "obsolete_synonym"]
         for text, priority in surfaces:
             ranks = ((depth(cid), -priority, cid), (-priority, depth(cid), cid))
-            for entity, cls, quality in _quality_splits(tuple(k for k in keys_of(text) if k not in ARTICLES), words):
+            term_keys = tuple(k for k in keys_of(text) if k not in ARTICLES)
+            for entity, cls, quality in _quality_splits(term_keys, words, function):
                 bare = tuple(k for k in entity if k not in sample)
                 for form in {entity, bare, entity[:-1] if entity[-1] in quantity else entity,
                              bare[:-1] if bare and bare[-1] in quantity else bare}:
@@ -796,8 +806,11 @@ def _quality_terms(b: _Builder, terms: list[dict], depth) -> tuple[dict, dict]:
             for cls, rank in ranked[form].items():
                 if cls not in merged or rank < merged[cls]:
                     merged[cls] = rank
+    starts = {form[0] for form in ranked}
+    starts.update(keys[0] for keys, bucket in b.forms.items() if not by_concept.keys().isdisjoint(bucket))
     return ({form: {cls: rank[2] for cls, rank in classes.items()} for form, classes in ranked.items()},
-            {curie: {cls: rank[2] for cls, rank in classes.items()} for curie, classes in by_concept.items()})
+            {curie: {cls: rank[2] for cls, rank in classes.items()} for curie, classes in by_concept.items()},
+            frozenset(starts))
 
 
 def _add_curated(b: _Builder) -> None:
