@@ -442,7 +442,7 @@ def _qualified(lex: Lexicon, tokens: Tokens, raw: list[Match], positions: list[i
         return concepts.get(curie) if curie else None
 
     def joined(first: int, end: int) -> bool:
-        return not any(j in breaks for j in range(first + 1, end))
+        return breaks.isdisjoint(range(first + 1, end))
 
     def closed(end: int) -> bool:
         """Whether the noun phrase ends before token ``end`` (over a quantity word: "raised CK levels")."""
@@ -551,7 +551,7 @@ def _quality_candidates(lex: Lexicon, tokens: Tokens, positions: list[int], i0: 
         p = q - 1
         while p > i0 and keys[p] in adverbs and p not in breaks and q - p <= MAX_QUALITY_ADVERBS:
             p -= 1
-        if not (p > i0 and keys[p] in copulas and not any(j in breaks for j in range(p, q + 1))):
+        if not (p > i0 and keys[p] in copulas and breaks.isdisjoint(range(p, q + 1))):
             p = -1
         attributive = end < i1 and end not in breaks and (keys[end] in entity_starts or keys[end] in adverbs) \
             and (nodes[q] is None or keys[end] not in nodes[q])
