@@ -108,3 +108,16 @@ def test_a_quality_with_its_measured_value_is_left_to_the_laboratory_stage(pipel
         assert not [i for t, i in _found(pipeline, text) if i.startswith("HP:")], text
     assert ("lactate was elevated", "HP:0002151") in _found(pipeline, "Fasting lactate was elevated.")
     assert ("Reflexes were reduced", "HP:0001265") in _found(pipeline, "Reflexes were reduced (1+) at the ankles.")
+
+
+def test_an_absent_problem_stays_negated_and_an_absent_part_is_a_finding(pipeline):
+    rows = _rows(pipeline, "Seizures were absent.")
+    assert rows["HP:0001250"]["negated"] is True and len(rows) == 1
+    rows = _rows(pipeline, "The corpus callosum was absent and speech was absent.")
+    assert rows["HP:0001274"]["negated"] is False
+    assert rows["HP:0001344"]["negated"] is False
+
+
+def test_the_subject_of_a_predicate_finding_comes_from_the_sentence(pipeline):
+    rows = _rows(pipeline, "His father's reflexes were absent.")
+    assert rows["HP:0001284"]["subject"] == "family"
