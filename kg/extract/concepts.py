@@ -380,9 +380,8 @@ def _qualified(lex: Lexicon, tokens: Tokens, raw: list[Match], positions: list[i
     """Phenotypes written as an entity and a quality word (kg/resources/qualities.tsv) that HPO names "<quality>
     <entity>": in predicate position, "<entity> <copula> [adverb] <quality>" ("reflexes were absent": Areflexia,
     "CK was markedly elevated"), and before the entity with any word of the quality's class ("hyperactive
-    reflexes", "raised liver enzymes", "increased levels of AST"), also over coordinated entities ("reduced
-    patellar tendon reflex and ankle reflex", "raised AST, ALT, LDH"; a comma-joined one only as an item of a
-    list, followed by a comma, "and", "or" or the end of the sentence). The entity is the longest run of words that names an entity of such a term or a test whose words
+    reflexes", "raised liver enzymes"), also over coordinated entities ("reduced patellar tendon reflex and ankle
+    reflex"). The entity is the longest run of words that names an entity of such a term or a test whose words
     do (``Lexicon.qualities``); where the entity has no term of the class, its last words may ("tendon reflexes
     were brisk": Brisk reflexes). Not where the lexicon already reads a problem starting at the quality word.
     Before the entity, the quality counts only where the entity's noun phrase ends (``closed``: not "increased fat
@@ -455,15 +454,13 @@ def _qualified(lex: Lexicon, tokens: Tokens, raw: list[Match], positions: list[i
         """(end, term, whether its noun phrase ends there) of the entity that starts at token ``a``."""
         while a < i1 and keys[a] in adverbs and a + 1 not in breaks:
             a += 1
-        if a + 2 < i1 and keys[a] in quantity and keys[a + 1] == "of" and breaks.isdisjoint((a + 1, a + 2)):
-            a += 2
         bound = longest_from.get(a, 0)
         m = entity_from.get(a)
         for end in range(min(i1, a + MAX_ENTITY_WORDS), a, -1):
             if end < bound:
                 break
             concept = m.concept.curie if m is not None and m.last_token == end else ""
-            if (concept or tuple(keys[a:end]) in by_keys) and joined(a, end):
+            if (concept or tuple(keys[a:end]) in by_keys) and joined(a - 1, end):
                 found = term(a, end, quality, concept)
                 if found is not None:
                     return end, found, closed(end)
@@ -511,23 +508,15 @@ def _qualified(lex: Lexicon, tokens: Tokens, raw: list[Match], positions: list[i
         last, concept, _ = found
         chain = [_new_tuple(Match, (starts[q], ends[last - 1], concept, q, last, False))]
         for _ in range(MAX_CONJUNCTS - 1):
-            first, listed = last + 1, False
-            if last < i1 and last in breaks and text[ends[last - 1]:starts[last]].strip() == ",":
-                first, listed = (last + 1, False) if keys[last] in _CONJUNCTIONS else (last, True)
-            elif last >= i1 or keys[last] not in _CONJUNCTIONS or last in breaks:
+            if last + 1 >= i1 or keys[last] not in _CONJUNCTIONS or last in breaks or last + 1 in breaks:
                 break
-            if first >= i1 or (first in breaks and not listed):
-                break
-            found = after(first, quality)
+            found = after(last + 1, quality)
             if found is None:
                 break
             if not found[2]:
-                if not listed:
-                    chain = []
+                chain = []
                 break
-            if listed and not (found[0] >= i1 or found[0] in breaks or keys[found[0]] in _CONJUNCTIONS):
-                break
-            last, concept, _ = found
+            first, (last, concept, _) = last + 1, found
             chain.append(Match(starts[first], ends[last - 1], concept, first, last, distributed=True))
         out.extend(chain)
     return out
@@ -539,7 +528,7 @@ def _quality_candidates(lex: Lexicon, tokens: Tokens, positions: list[int], i0: 
     follows): a copula before the quality (over adverbs), or after it an adverb or a word that begins an entity or
     a test of ``Lexicon.qualities`` where no lexicon term goes on from the quality with that word ("short
     stature", read by the lexicon)."""
-    phrases, _, copulas, adverbs, quantity, _ = _quality_table()
+    phrases, _, copulas, adverbs, _, _ = _quality_table()
     keys, ends, text, breaks = tokens.keys, tokens.ends, tokens.text, tokens.breaks
     entity_starts, nodes = lex.qualities[2], tokens._scan[2]
     out = []
@@ -564,9 +553,8 @@ def _quality_candidates(lex: Lexicon, tokens: Tokens, positions: list[int], i0: 
             p -= 1
         if not (p > i0 and keys[p] in copulas and breaks.isdisjoint(range(p, q + 1))):
             p = -1
-        attributive = end < i1 and end not in breaks and (
-            keys[end] in quantity or (keys[end] in entity_starts or keys[end] in adverbs)
-            and (nodes[q] is None or keys[end] not in nodes[q]))
+        attributive = end < i1 and end not in breaks and (keys[end] in entity_starts or keys[end] in adverbs) \
+            and (nodes[q] is None or keys[end] not in nodes[q])
         if p >= 0 or attributive:
             out.append((q, end, stop, ("=" + " ".join(phrase), cls, scope), p, attributive))
     return out
