@@ -349,6 +349,8 @@ def _coordinated_of(lex: Lexicon, tokens: Tokens, matches: list[Match], i1: int)
 
 
 _QUALITIES: tuple | None = None
+_PAIR_STARTS: set[str] = set()  # first and last words of the two-word quality phrases (``_quality_table``)
+_PAIR_ENDS: set[str] = set()
 # a value with a unit or "%" right after a quality or its entity, maybe after "at", "to", "of" or a bracket
 _MEASURED = re.compile(
     r"\s*(?:\(\s*|(?:at|to|of|up to)\s+)?[<>≤≥~]?\s*\d[\d.,]*\s*(?:%|[^\W\d_])")
@@ -371,6 +373,8 @@ def _quality_table() -> tuple[dict, frozenset[str], frozenset[str], frozenset[st
         closing = (english_function_words() | own_adverbs | copulas
                    | frozenset(k[0] for k, v in rows.items() if v[0] == "closing")) - {"of"}
         last = frozenset(k[-1] for k, v in phrases.items() if not v[2])
+        _PAIR_STARTS.update(k[0] for k in phrases if len(k) == 2)
+        _PAIR_ENDS.update(k[1] for k in phrases if len(k) == 2)
         _QUALITIES = (phrases, last, copulas, own_adverbs | skippable(), quantity, closing)
     return _QUALITIES
 
@@ -533,12 +537,13 @@ def _quality_candidates(lex: Lexicon, tokens: Tokens, positions: list[int], i0: 
     entity_starts, nodes = lex.qualities[2], tokens._scan[2]
     out = []
     for t in positions:
-        phrase = tuple(keys[t - 1:t + 1]) if t > i0 else ()
+        key = keys[t]
+        phrase = (keys[t - 1], key) if t > i0 and key in _PAIR_ENDS else (key,)
         quality = phrases.get(phrase)
         if quality is None:
-            if t + 1 < i1 and tuple(keys[t:t + 2]) in phrases:
+            if t + 1 < i1 and key in _PAIR_STARTS and (key, keys[t + 1]) in phrases:
                 continue  # the first word of a longer phrase ("low-set"), read at its last word
-            phrase = (keys[t],)
+            phrase = (key,)
             quality = phrases.get(phrase)
             if quality is None:
                 continue
