@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import cached_property
-from itertools import accumulate, islice
+from itertools import accumulate, compress, count, islice
 from operator import itemgetter, le
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
-from kg.extract.lexicon import (ARTICLES, CASED, ENTRIES, Lexicon, break_positions, is_plural, keys_of,
-                                longest_matches, match_starts, skippable, stem, stems, term_modifiers)
+from kg.extract.lexicon import (ARTICLES, CASED, ENTRIES, QUALITY_ROLES, Lexicon, break_positions, english_function_words,
+                                is_plural, keys_of, longest_matches, match_starts, quality_words, skippable, stem,
+                                stems, term_modifiers)
 from kg.extract.normalize import (IGNORABLE, MAX_STAND_IN_LETTERS, non_ascii_chars, normalize_for_matching,
                                   token_spans)
 from kg.model import Concept
@@ -46,6 +47,7 @@ class Tokens:
         self.keys = stems(self.words)
         self._scan: tuple | None = None  # see ``_scan_for``
         self._breaks: frozenset[int] | None = None
+        self._quality_positions: list[int] | None = None
 
     @cached_property
     def spans(self) -> list[tuple[int, int, str]]:
@@ -67,6 +69,25 @@ class Tokens:
         between tokens, computed once per text (``recognize`` is called per sentence)."""
         self._scan = (lex, *match_starts(lex, self.keys), self.breaks)
         return self._scan
+
+    @property
+    def quality_positions(self) -> list[int]:
+        """Indices of the tokens that end a quality phrase (``_quality_table``), by a C-level pass, and of the
+        one-digit grades written with a plus sign ("3+")."""
+        if self._quality_positions is None:
+            last = _quality_table()[1]
+            found = list(compress(count(), map(last.__contains__, self.keys)))
+            text, starts = self.text, self.starts
+            plus = text.find("+", 1)
+            if plus > 0:
+                while plus > 0:
+                    i = bisect_left(starts, plus - 1)
+                    if i < len(starts) and starts[i] == plus - 1 and text[plus - 1].isdigit():
+                        found.append(i)
+                    plus = text.find("+", plus + 1)
+                found.sort()
+            self._quality_positions = found
+        return self._quality_positions
 
 
 _WORDS = re.compile(r"([^\W_]+)")  # \w is what str.isalnum() accepts, and "_"
@@ -146,7 +167,9 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
         scan = tokens._scan_for(lex)
     _, positions, nodes, breaks = scan
     lo, hi = bisect_left(positions, i0), bisect_left(positions, i1)
-    if lo == hi:
+    qualities = tokens.quality_positions
+    q_lo, q_hi = bisect_left(qualities, i0), bisect_left(qualities, i1)
+    if lo == hi and q_lo == q_hi:
         return []
     raw: list[Match] = []
     concepts, plurals = lex.concepts, lex.plurals
@@ -174,12 +197,14 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
                         sites.append(site)
                 if j - i > longest:
                     longest = j - i
-    if not raw:
-        return raw
     if longest >= 2:
         raw.extend(_coordinated(lex, tokens, raw, i0))
         if longest >= 3:
             raw.extend(_coordinated_of(lex, tokens, raw, i1))
+    if q_lo < q_hi:
+        raw.extend(_qualified(lex, tokens, raw, qualities[q_lo:q_hi], i0, i1))
+    if not raw:
+        return raw
     raw.extend(_abbreviations(tokens, raw, i0, i1))
     raw.extend(sites)
     return _resolve(raw, lex, keys)
@@ -422,6 +447,223 @@ def _names_own_site(lex: Lexicon, keys: list[str], outer: Match, site: Match) ->
 
 # per lexicon: whether the words (token keys) name a concept that is not anatomy (``_names_own_site``)
 _NAMES_CONCEPT: WeakKeyDictionary = WeakKeyDictionary()
+
+
+_QUALITIES: tuple | None = None
+_PAIR_STARTS: set[str] = set()  # first and last words of the two-word quality phrases (``_quality_table``)
+_PAIR_ENDS: set[str] = set()
+# a value with a unit or "%" right after a quality or its entity, maybe after "at", "to", "of" or a bracket
+_MEASURED = re.compile(
+    r"\s*(?:\(\s*|(?:at|to|of|up to)\s+)?[<>≤≥~]?\s*\d[\d.,]*\s*(?:%|[^\W\d_])")
+MAX_ENTITY_WORDS = 5
+MAX_QUALITY_ADVERBS = 2
+
+
+def _quality_table() -> tuple[dict, frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """(quality phrases -> (class, entity word, plus sign), the last keys of the phrases other than grades,
+    copulas, adverbs, quantity words, closing words) from kg/resources/qualities.tsv, term_modifiers.tsv and the
+    English function words of language_stopwords.tsv. A closing word ends the noun phrase of a quality's entity
+    ("reduced reflexes in the legs"); "of" does not ("reduced concentration of receptors")."""
+    global _QUALITIES
+    if _QUALITIES is None:
+        rows = quality_words()
+        phrases = {k: v for k, v in rows.items() if v[0] not in QUALITY_ROLES}
+        copulas = frozenset(k[0] for k, v in rows.items() if v[0] == "copula")
+        own_adverbs = frozenset(k[0] for k, v in rows.items() if v[0] == "adverb")
+        quantity = frozenset(stem(w) for w in term_modifiers("quantity"))
+        closing = (english_function_words() | own_adverbs | copulas
+                   | frozenset(k[0] for k, v in rows.items() if v[0] == "closing")) - {"of"}
+        last = frozenset(k[-1] for k, v in phrases.items() if not v[2])
+        _PAIR_STARTS.update(k[0] for k in phrases if len(k) == 2)
+        _PAIR_ENDS.update(k[1] for k in phrases if len(k) == 2)
+        _QUALITIES = (phrases, last, copulas, own_adverbs | skippable(), quantity, closing)
+    return _QUALITIES
+
+
+def _qualified(lex: Lexicon, tokens: Tokens, raw: list[Match], positions: list[int], i0: int, i1: int
+               ) -> list[Match]:
+    """Phenotypes written as an entity and a quality word (kg/resources/qualities.tsv) that HPO names "<quality>
+    <entity>": in predicate position, "<entity> <copula> [adverb] <quality>" ("reflexes were absent": Areflexia,
+    "CK was markedly elevated"), and before the entity with any word of the quality's class ("hyperactive
+    reflexes", "raised liver enzymes"), also over coordinated entities ("reduced patellar tendon reflex and ankle
+    reflex"). The entity is the longest run of words that names an entity of such a term or a test whose words
+    do (``Lexicon.qualities``); where the entity has no term of the class, its last words may ("tendon reflexes
+    were brisk": Brisk reflexes). Not where the lexicon already reads a problem starting at the quality word.
+    Before the entity, the quality counts only where the entity's noun phrase ends (``closed``: not "increased fat
+    cells", "elevated lysine and cystine excretion"). A quality written with its measured value ("lactate was
+    elevated at 3.8 mmol/L", "elevated bilirubin (2.2 mg/dL)", ``_MEASURED``) is left to the laboratory stage,
+    which reads the value against its reference interval."""
+    candidates = _quality_candidates(lex, tokens, positions, i0, i1)
+    if not candidates:
+        return []
+    _, _, _, adverbs, quantity, closing = _quality_table()
+    by_keys, by_concept, _ = lex.qualities
+    keys, starts, ends, text, breaks = tokens.keys, tokens.starts, tokens.ends, tokens.text, tokens.breaks
+    concepts = lex.concepts
+    problem_starts: set[int] = set()
+    entity_from: dict[int, Match] = {}
+    entity_to: dict[int, Match] = {}
+    longest_from: dict[int, int] = {}
+    longest_to: dict[int, int] = {}
+
+    def read_matches() -> None:
+        """Where the sentence's matches start and end, once a quality has a copula or an entity beside it."""
+        for m in raw:
+            if GROUPS.get(m.concept.type) == "problem":
+                problem_starts.add(m.first_token)
+            if m.last_token > longest_from.get(m.first_token, 0):
+                longest_from[m.first_token] = m.last_token
+            if m.first_token < longest_to.get(m.last_token, m.last_token):
+                longest_to[m.last_token] = m.first_token
+            if m.concept.curie in by_concept and not m.distributed:
+                old = entity_from.get(m.first_token)
+                if old is None or old.last_token < m.last_token:
+                    entity_from[m.first_token] = m
+                old = entity_to.get(m.last_token)
+                if old is None or old.first_token > m.first_token:
+                    entity_to[m.last_token] = m
+
+    def term(first: int, end: int, quality: tuple[str, str, str], concept: str) -> Concept | None:
+        """The term of the entity keys[first:end] (or of ``concept``) with ``quality`` (word, class, entity word):
+        the term of that word if HPO has one, else of its class."""
+        word, cls, scope = quality
+        ent = tuple(keys[first:end])
+        if scope and scope not in ent:
+            return None
+        own, other = by_keys.get(ent), by_concept.get(concept) if concept else None
+        if not own and not other:
+            return None
+        curie = None
+        for classes in (own, other):
+            if classes:
+                curie = classes.get(word) or classes.get(cls)
+                if curie:
+                    break
+        k = 1
+        while curie is None and k < len(ent):
+            classes = by_keys.get(ent[k:])
+            curie = (classes.get(word) or classes.get(cls)) if classes else None
+            k += 1
+        return concepts.get(curie) if curie else None
+
+    def joined(first: int, end: int) -> bool:
+        return breaks.isdisjoint(range(first + 1, end))
+
+    def closed(end: int) -> bool:
+        """Whether the noun phrase ends before token ``end`` (over a quantity word: "raised CK levels")."""
+        while end < i1 and keys[end] in quantity and end not in breaks:
+            end += 1
+        return end >= i1 or end in breaks or keys[end] in closing
+
+    def after(a: int, quality: tuple[str, str, str]) -> tuple[int, Concept, bool] | None:
+        """(end, term, whether its noun phrase ends there) of the entity that starts at token ``a``."""
+        while a < i1 and keys[a] in adverbs and a + 1 not in breaks:
+            a += 1
+        bound = longest_from.get(a, 0)
+        m = entity_from.get(a)
+        for end in range(min(i1, a + MAX_ENTITY_WORDS), a, -1):
+            if end < bound:
+                break
+            concept = m.concept.curie if m is not None and m.last_token == end else ""
+            if (concept or tuple(keys[a:end]) in by_keys) and joined(a - 1, end):
+                found = term(a, end, quality, concept)
+                if found is not None:
+                    return end, found, closed(end)
+        return None
+
+    def before(e: int, quality: tuple[str, str, str]) -> tuple[int, Concept] | None:
+        """(first, term) of the entity that ends before token ``e`` (over a quantity word: "CK levels")."""
+        for end in (e, e - 1) if e - 1 > i0 and keys[e - 1] in quantity else (e,):
+            m = entity_to.get(end)
+            bound = longest_to.get(end, end)
+            for first in range(max(i0, end - MAX_ENTITY_WORDS), end):
+                if first > bound:
+                    break
+                concept = m.concept.curie if m is not None and m.first_token == first else ""
+                if (concept or tuple(keys[first:end]) in by_keys) and joined(first, end + 1):
+                    found = term(first, end, quality, concept)
+                    if found is not None:
+                        return first, found
+        return None
+
+    out: list[Match] = []
+    read = False
+    for q, end, stop, quality, p, attributive in candidates:
+        if p >= 0:
+            if not read:
+                read_matches()
+                read = True
+            found = before(p, quality)
+            if found is not None:
+                if _MEASURED.match(text, stop):
+                    continue
+                first, concept = found
+                out.append(_new_tuple(Match, (starts[first], stop, concept, first, end, False)))
+                continue
+        if not attributive:
+            continue
+        if not read:
+            read_matches()
+            read = True
+        if q in problem_starts:
+            continue
+        found = after(end, quality)
+        if found is None or not found[2] or _MEASURED.match(text, ends[found[0] - 1]):
+            continue
+        last, concept, _ = found
+        chain = [_new_tuple(Match, (starts[q], ends[last - 1], concept, q, last, False))]
+        for _ in range(MAX_CONJUNCTS - 1):
+            if last + 1 >= i1 or keys[last] not in _CONJUNCTIONS or last in breaks or last + 1 in breaks:
+                break
+            found = after(last + 1, quality)
+            if found is None:
+                break
+            if not found[2]:
+                chain = []
+                break
+            first, (last, concept, _) = last + 1, found
+            chain.append(Match(starts[first], ends[last - 1], concept, first, last, distributed=True))
+        out.extend(chain)
+    return out
+
+
+def _quality_candidates(lex: Lexicon, tokens: Tokens, positions: list[int], i0: int, i1: int) -> list[tuple]:
+    """The quality phrases ending at ``positions`` that may qualify an entity, as (first token, end token, end
+    offset, ("=" and the words, class, entity word), copula token or -1, whether a word that may begin an entity
+    follows): a copula before the quality (over adverbs), or after it an adverb or a word that begins an entity or
+    a test of ``Lexicon.qualities`` where no lexicon term goes on from the quality with that word ("short
+    stature", read by the lexicon)."""
+    phrases, _, copulas, adverbs, _, _ = _quality_table()
+    keys, ends, text, breaks = tokens.keys, tokens.ends, tokens.text, tokens.breaks
+    entity_starts, nodes = lex.qualities[2], tokens._scan[2]
+    out = []
+    for t in positions:
+        key = keys[t]
+        phrase = (keys[t - 1], key) if t > i0 and key in _PAIR_ENDS else (key,)
+        quality = phrases.get(phrase)
+        if quality is None:
+            if t + 1 < i1 and key in _PAIR_STARTS and (key, keys[t + 1]) in phrases:
+                continue  # the first word of a longer phrase ("low-set"), read at its last word
+            phrase = (key,)
+            quality = phrases.get(phrase)
+            if quality is None:
+                continue
+        cls, scope, plus = quality
+        end = t + 1
+        q = end - len(phrase)
+        stop = ends[end - 1] + plus
+        if plus and text[stop - 1] != "+":
+            continue
+        p = q - 1
+        while p > i0 and keys[p] in adverbs and p not in breaks and q - p <= MAX_QUALITY_ADVERBS:
+            p -= 1
+        if not (p > i0 and keys[p] in copulas and breaks.isdisjoint(range(p, q + 1))):
+            p = -1
+        attributive = end < i1 and end not in breaks and (keys[end] in entity_starts or keys[end] in adverbs) \
+            and (nodes[q] is None or keys[end] not in nodes[q])
+        if p >= 0 or attributive:
+            out.append((q, end, stop, ("=" + " ".join(phrase), cls, scope), p, attributive))
+    return out
 
 
 def _choose(concepts: dict[str, Concept], entries) -> Concept | None:

@@ -111,7 +111,8 @@ def attributes_for(first: int, last: int, triggers: list[Trigger]) -> Attributes
 
     A trigger reaches at most MAX_SCOPE tokens and stops at a terminator; a backward trigger also stops at another
     trigger of its own category (in "… calcification and no neurological signs, surgery was not done", the final
-    negation belongs to what follows "no", not to the calcification before it)."""
+    negation belongs to what follows "no", not to the calcification before it), also one inside the span ("the
+    corpus callosum was absent and speech was absent": each finding holds its own "absent")."""
     return Scopes(triggers).attributes(first, last)
 
 
@@ -166,7 +167,7 @@ class Scopes:
                 continue
             if self.terminators and any(lo <= a and b <= hi for a, b in self.terminators):
                 continue
-            if direction == "BACKWARD" and any(x is not t and x[2] == category and lo <= x[0] and x[1] <= hi
+            if direction == "BACKWARD" and any(x is not t and x[2] == category and first <= x[0] and x[1] <= hi
                                                for x in self.triggers):
                 continue
             flags.add(category)

@@ -26,7 +26,7 @@ from kg.extract.normalize import normalize_for_matching, token_spans
 from kg.model import Concept
 from kg.resources import load_tsv, ontology_path, resource_path
 
-INDEX_VERSION = "16-anat"
+INDEX_VERSION = "17"
 CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
 PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
@@ -200,15 +200,17 @@ class Lexicon:
     """Concepts by CURIE and a token trie from surface forms to concept entries."""
 
     def __init__(self, concepts: dict[str, Concept], trie: dict, alt_ids: dict[str, str], parents: dict[str, tuple[str, ...]],
-                 plurals: dict[str, str], version: str):
-        """``plurals``: term -> the term a plural mention of it names (``_plural_terms``). The trie's first keys
-        are interned, like the keys ``stem`` gives: a token's lookup then finds its key by identity, without
-        comparing the strings (an unpickled string is not interned)."""
+                 plurals: dict[str, str], qualities: tuple[dict, dict, frozenset[str]], version: str):
+        """``plurals``: term -> the term a plural mention of it names (``_plural_terms``); ``qualities``: the
+        terms of entities by quality class (``_quality_terms``). The trie's first keys are interned, like the keys
+        ``stem`` gives: a token's lookup then finds its key by identity, without comparing the strings (an
+        unpickled string is not interned)."""
         self.concepts = concepts
         self.trie = {sys.intern(k): node for k, node in trie.items()}
         self.alt_ids = alt_ids
         self.parents = parents
         self.plurals = plurals
+        self.qualities = qualities
         self.version = version
 
     # ------------------------------------------------------------------ loading
@@ -233,7 +235,7 @@ class Lexicon:
             cache.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
             with tmp.open("wb") as fh:
-                pickle.dump((lex.concepts, lex.trie, lex.alt_ids, lex.parents, lex.plurals), fh,
+                pickle.dump((lex.concepts, lex.trie, lex.alt_ids, lex.parents, lex.plurals, lex.qualities), fh,
                             protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:
@@ -298,7 +300,8 @@ def _unpickle(path: Path):
 def _source_files() -> list[Path]:
     files = [hpo_path(), _drug_path(), ontology_path("concepts.ttl"), resource_path("spelling.tsv"),
              resource_path("word_variants.tsv"), resource_path("lexicon_exclusions.tsv"),
-             resource_path("term_modifiers.tsv"), resource_path("derivations.tsv")]
+             resource_path("term_modifiers.tsv"), resource_path("derivations.tsv"), resource_path("qualities.tsv"),
+             resource_path("language_stopwords.tsv")]
     files += sorted(ontology_path(".").glob("labels_*.tsv"))
     files += sorted(ontology_path(".").glob("terms_*.tsv"))
     return files
@@ -527,7 +530,7 @@ def build(version: str = "") -> Lexicon:
         node[ENTRIES] = tuple(sorted(entries, key=lambda e: (-e.priority, depth(e.curie), e.curie)))
         if any(e.case_form for e in entries):
             node[CASED] = True
-    return Lexicon(concepts, trie, alt_ids, parents, plurals, version)
+    return Lexicon(concepts, trie, alt_ids, parents, plurals, _quality_terms(b, terms, depth), version)
 
 
 _ASIDE = re.compile(r"\s*\([^()]*\)")
@@ -759,6 +762,97 @@ def _lab_forms(keys: tuple[str, ...], sample: frozenset[str], direction: frozens
         out.append((keys[0],) + analyte + (q,))
         out.append((keys[0], q, "of") + analyte)
     return [f for f in out if f != keys]
+
+
+QUALITY_ROLES = frozenset({"copula", "adverb", "closing"})
+
+
+def quality_words() -> dict[tuple[str, ...], tuple[str, str, bool]]:
+    """Phrases of kg/resources/qualities.tsv as token keys -> (class, key of the word the entity must contain or
+    "", whether the phrase is a grade written with a plus sign: "3+")."""
+    rows = load_tsv(resource_path("qualities.tsv"), ("word", "class", "entity"), min_columns=2)
+    out: dict[tuple[str, ...], tuple[str, str, bool]] = {}
+    for r in rows:
+        keys = keys_of(r["word"].rstrip("+"))
+        if keys:
+            out.setdefault(keys, (r["class"], stem(r["entity"]) if r["entity"] else "", r["word"].endswith("+")))
+    return out
+
+
+def english_function_words() -> frozenset[str]:
+    """Keys of the English function words of kg/resources/language_stopwords.tsv ("the", "of", "and", "in")."""
+    rows = load_tsv(resource_path("language_stopwords.tsv"), ("language", "words"))
+    return frozenset(stem(w) for r in rows if r["language"] == "en" for w in r["words"].split())
+
+
+def _quality_splits(keys: tuple[str, ...], words: dict, function: frozenset[str]
+                    ) -> list[tuple[tuple[str, ...], str, tuple[str, ...]]]:
+    """Readings (entity, class, quality keys) of a term as "<quality> <entity>", "<quality> of <entity>" ("Loss of
+    consciousness") or "<entity> <quality>" with a quality word of qualities.tsv. Not an entity that begins or
+    ends with a function word ("Short and broad neck") or, after its quality, ends with another quality word
+    ("Deep tendon reflexes absent" is not "deep <entity>")."""
+    out = []
+    for n in (2, 1):
+        if len(keys) > n:
+            found = words.get(keys[:n])
+            entity = keys[n + 1:] if keys[n] == "of" else keys[n:]
+            if found and entity and entity[0] not in function and entity[-1] not in function \
+                    and (entity[-1],) not in words:
+                out.append((entity, found[0], keys[:n]))
+            found = words.get(keys[-n:])
+            if found and keys[0] not in function and keys[-n - 1] not in function:
+                out.append((keys[:-n], found[0], keys[-n:]))
+    return out
+
+
+def _quality_terms(b: _Builder, terms: list[dict], depth) -> tuple[dict, dict]:
+    """Which HPO term names an entity with a quality of a class (kg/resources/qualities.tsv), read from HPO's
+    names and synonyms "<quality> <entity>" and "<entity> <quality>": (entity keys -> {class: curie}, concept ->
+    {class: curie}, the first keys of both), the second for the tests and examinations a term's entity names ("CK"
+    is creatine kinase; not anatomy, whose looser synonyms name neighbouring parts); each also under "=" and the
+    quality word as written ("=brisk"), which names its own term where HPO has one.
+    Entities are also indexed without their sample word and without a final quantity word ("Elevated serum
+    creatine kinase concentration": creatine kinase). Where several terms qualify, the more general term names
+    the class ("hyperactive reflexes": Hyperreflexia, not Brisk reflexes) and the term's name beats an exact
+    synonym, which beats other synonyms; for the word as written the order of the last two is reversed."""
+    words = {k: v for k, v in quality_words().items() if v[0] not in QUALITY_ROLES and not v[1] and not v[2]}
+    sample = frozenset(stem(w) for w in term_modifiers("sample"))
+    quantity = frozenset(stem(w) for w in term_modifiers("quantity"))
+    function = english_function_words()
+    ranked: dict[tuple[str, ...], dict[str, tuple]] = {}
+    for t in terms:
+        cid = t["id"]
+        if cid not in b.concepts:
+            continue
+        surfaces = [(t["name"], LABEL)] + [(text, PRIMARY if scope == "EXACT" else SECONDARY)
+                                           for text, scope, kind in t["synonyms"] if kind != "obsolete_synonym"]
+        for text, priority in surfaces:
+            ranks = ((depth(cid), -priority, cid), (-priority, depth(cid), cid))
+            term_keys = tuple(k for k in keys_of(text) if k not in ARTICLES)
+            for entity, cls, quality in _quality_splits(term_keys, words, function):
+                bare = tuple(k for k in entity if k not in sample)
+                for form in {entity, bare, entity[:-1] if entity[-1] in quantity else entity,
+                             bare[:-1] if bare and bare[-1] in quantity else bare}:
+                    if form and not set(form) <= sample | quantity:
+                        for key, rank in zip((cls, "=" + " ".join(quality)), ranks):
+                            old = ranked.setdefault(form, {}).get(key)
+                            if old is None or rank < old:
+                                ranked[form][key] = rank
+    by_concept: dict[str, dict[str, tuple]] = {}
+    for form in sorted(ranked):
+        for curie in sorted(b.forms.get(form, ())):
+            c = b.concepts.get(curie)
+            if c is None or c.type not in ("LabTest", "Procedure"):
+                continue
+            merged = by_concept.setdefault(curie, {})
+            for cls, rank in ranked[form].items():
+                if cls not in merged or rank < merged[cls]:
+                    merged[cls] = rank
+    starts = {form[0] for form in ranked}
+    starts.update(keys[0] for keys, bucket in b.forms.items() if not by_concept.keys().isdisjoint(bucket))
+    return ({form: {cls: rank[2] for cls, rank in classes.items()} for form, classes in ranked.items()},
+            {curie: {cls: rank[2] for cls, rank in classes.items()} for curie, classes in by_concept.items()},
+            frozenset(starts))
 
 
 def _add_curated(b: _Builder) -> None:
