@@ -6,10 +6,10 @@ import pytest
 
 from kg.extract.lexicon import CONCEPT_TYPES
 from kg.model import Document
+from kg.resources import load_tsv, ontology_path
 
 # A one-line text is read as a title page; a section header makes it case-presentation text.
 HEADER = "Case presentation\n"
-from kg.resources import load_tsv, ontology_path
 
 
 def _rows(pipeline, text: str) -> list[dict]:
@@ -130,3 +130,12 @@ def test_markers_of_one_panel_are_separate_concepts(pipeline):
 def test_a_lumped_abbreviation_is_its_own_concept(pipeline, text, term, not_id):
     found = _ids(pipeline, text)
     assert term in found and found[term] != not_id, found
+
+
+def test_findings_hpo_has_ground_to_hpo_not_to_a_local_id(pipeline):
+    ids = {r["text"].lower(): r["id"] for r in _rows(pipeline, "She was pale, with paraesthesias, preeclampsia "
+                                                              "and a previous miscarriage.")}
+    assert ids["pale"] == "HP:0000980"
+    assert ids["paraesthesias"] == "HP:0003401"
+    assert ids["preeclampsia"] == "HP:0100602"
+    assert ids["miscarriage"] == "HP:0005268"
