@@ -35,7 +35,7 @@ from weakref import WeakKeyDictionary
 from kg.errors import ResourceError
 from kg.extract.concepts import GROUPS, Match, Tokens
 from kg.extract.context import phrase_trie, scan_phrases
-from kg.extract.lexicon import ENTRIES, Lexicon, keys_of
+from kg.extract.lexicon import DRUG_OWN_PREFIX, ENTRIES, Lexicon, keys_of
 from kg.model import Concept
 from kg.resources import load_tsv, resource_path
 
@@ -171,7 +171,8 @@ _MISSPELT: "WeakKeyDictionary[Lexicon, dict]" = WeakKeyDictionary()
 def _misspelt_drug(lex: Lexicon, key: str) -> Concept | None:
     """The drug a word not in the lexicon would name with one typing slip corrected (see ``_edits``), when exactly
     one drug is that close (memoised per lexicon). Only DrugBank and curated drugs count: MeSH's chemical list
-    names molecules and odd variants ("informatin") that ordinary words are one slip away from."""
+    (the dictionary's drugs without a DrugBank id, under MESH: or their own ``DRUG_OWN_PREFIX`` ids) names
+    molecules and odd variants ("informatin") that ordinary words are one slip away from."""
     memo = _MISSPELT.get(lex)
     if memo is None:
         memo = _MISSPELT[lex] = {}
@@ -183,7 +184,7 @@ def _misspelt_drug(lex: Lexicon, key: str) -> Concept | None:
             if node is not None:
                 for e in node.get(ENTRIES, ()):
                     c = concepts.get(e.curie)
-                    if c is not None and c.type == "Drug" and not c.curie.startswith("MESH:"):
+                    if c is not None and c.type == "Drug" and not c.curie.startswith(("MESH:", DRUG_OWN_PREFIX)):
                         found.add(c)
                         break
         memo[key] = found.pop() if len(found) == 1 else None

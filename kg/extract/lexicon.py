@@ -26,7 +26,7 @@ from kg.extract.normalize import normalize_for_matching, token_spans
 from kg.model import Concept
 from kg.resources import load_tsv, ontology_path, resource_path
 
-INDEX_VERSION = "17"
+INDEX_VERSION = "18"
 CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
 PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
@@ -330,6 +330,59 @@ def _drug_path() -> Path:
     return p
 
 
+DRUG_OWN_PREFIX = "CKG:drug-"
+
+
+def drug_curies(canon: dict[str, dict], curated: dict[str, set[tuple[str, ...]]]) -> dict[str, str]:
+    """The CURIE of each canonical name of the drug dictionary: DRUGBANK:<id> where it has one, else MESH:<id>,
+    else none. The dictionary's MeSH id is often not the drug's own descriptor but a class it belongs to ("insulin"
+    carries D007004 Hypoglycemic Agents, "alendronate" D050071 Bone Density Conservation Agents), so a drug without
+    a DrugBank id takes its MeSH id only where the curated tables (``curated``: CURIE -> the sorted keys of each
+    of its curated names) name the id's concept with the drug's name ("aromatase inhibitors" is the curated
+    aromatase inhibitor, D047072), or where the id is not evidently a class:
+
+    * several canonical names carry it (their MeSH tree numbers, which the dictionary also lists, all differ, so
+      they are different descriptors);
+    * the curated tables use it for a concept the drug's name is not a name of ("bismuth" carries D000863, the
+      curated antacid).
+
+    A drug whose name the curated tables give to one other MeSH concept is that concept (the class entry
+    "analgesics" carries D010146, Pain; the curated analgesic is D000700). Any other gets an id of its own,
+    ``CKG:drug-<slug of its canonical name>``: the dictionary holds no other identifier for it (tree numbers are
+    positions, renumbered between MeSH years), and the slug is stable across builds and distinct per canonical
+    name, so neither two drugs nor a drug and a class share a concept. In the index these ids rank as grounded
+    concepts, not as curated CKG ones (which give way to a grounded concept of the same words)."""
+    holders: dict[str, int] = {}
+    for info in canon.values():
+        if info.get("mesh_id"):
+            holders[info["mesh_id"]] = holders.get(info["mesh_id"], 0) + 1
+    named: dict[tuple[str, ...], set[str]] = {}
+    for curie, names in curated.items():
+        if curie.startswith("MESH:"):
+            for keys in names:
+                named.setdefault(keys, set()).add(curie)
+    out = {}
+    for name, info in canon.items():
+        mesh = f"MESH:{info['mesh_id']}" if info.get("mesh_id") else ""
+        keys = _name_keys(name)
+        if info.get("drugbank_id"):
+            out[name] = f"DRUGBANK:{info['drugbank_id']}"
+        elif mesh in curated and keys in curated[mesh]:
+            out[name] = mesh
+        elif len(named.get(keys, ())) == 1:
+            out[name] = next(iter(named[keys]))
+        elif mesh in curated or holders.get(info.get("mesh_id"), 0) > 1:
+            out[name] = DRUG_OWN_PREFIX + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+        elif mesh:
+            out[name] = mesh
+    return out
+
+
+def _name_keys(name: str) -> tuple[str, ...]:
+    """A name's matching keys in sorted order ("contraceptives, oral" and "oral contraceptive" agree)."""
+    return tuple(sorted(k for k in keys_of(name) if k not in ARTICLES))
+
+
 def parse_obo(path: Path) -> Iterator[dict]:
     """Terms of an OBO file as dicts: id, name, synonyms [(text, scope)], alt_ids, is_a, obsolete, replaced_by."""
     term: dict | None = None
@@ -371,6 +424,7 @@ class _Builder:
         self.concepts: dict[str, Concept] = {}
         self.labels: dict[str, list[tuple[str, str]]] = {}
         self.forms: dict[tuple[str, ...], dict[str, Entry]] = {}
+        self.drug_named: set[str] = set()  # MeSH concepts the drug list created, labelled with a drug's name
         self.exclusions = self._load_exclusions()
 
     @staticmethod
@@ -479,15 +533,16 @@ def build(version: str = "") -> Lexicon:
     # drugs
     data = pickle.load(bz2.open(_drug_path()))
     canon = data["drug_canonical_to_data"]
+    curies = drug_curies(canon, _curated_names())
     for variant, canonicals in sorted(data["drug_variant_to_canonical"].items()):
         for name in canonicals[:1]:
-            info = canon.get(name, {})
-            curie = (f"DRUGBANK:{info['drugbank_id']}" if info.get("drugbank_id")
-                     else f"MESH:{info['mesh_id']}" if info.get("mesh_id") else "")
+            curie = curies.get(name, "")
             if not curie:
                 continue
             if curie not in b.concepts:
-                b.concepts[curie] = Concept(curie=curie, label=info.get("name", name).lower(), type="Drug")
+                b.concepts[curie] = Concept(curie=curie, label=canon[name].get("name", name).lower(), type="Drug")
+                if not curie.startswith("DRUGBANK:"):
+                    b.drug_named.add(curie)
             if len(variant) >= 4 or variant == name:
                 b.add_form(variant, curie, PRIMARY, "drug")
 
@@ -513,6 +568,7 @@ def build(version: str = "") -> Lexicon:
             depths[curie] = len(ancestors_of(parents, curie))
         return depths[curie]
 
+    own_ids = {c for c in curies.values() if c.startswith(DRUG_OWN_PREFIX)}
     concepts = {}
     for curie, c in b.concepts.items():
         alts = tuple(sorted(set(b.labels.get(curie, ()))))
@@ -523,9 +579,9 @@ def build(version: str = "") -> Lexicon:
         for k in keys:
             node = node.setdefault(k, {})
         entries = list(b.forms[keys].values())
-        grounded = [e for e in entries if not e.curie.startswith("CKG:")]
+        grounded = [e for e in entries if not e.curie.startswith("CKG:") or e.curie in own_ids]
         if grounded and len(grounded) < len(entries):
-            entries = grounded + [e for e in entries if e.curie.startswith("CKG:")
+            entries = grounded + [e for e in entries if e.curie.startswith("CKG:") and e.curie not in own_ids
                                   and not any(g.priority >= e.priority - 1 for g in grounded)]
         node[ENTRIES] = tuple(sorted(entries, key=lambda e: (-e.priority, depth(e.curie), e.curie)))
         if any(e.case_form for e in entries):
@@ -855,7 +911,8 @@ def _quality_terms(b: _Builder, terms: list[dict], depth) -> tuple[dict, dict]:
             frozenset(starts))
 
 
-def _add_curated(b: _Builder) -> None:
+def _curated_concepts() -> list[tuple[str, str, bool, str, list]]:
+    """(curie, type, crest, label, alternative labels as rdflib literals) of each concept of ontology/concepts.ttl."""
     import rdflib
     from rdflib.namespace import RDF, RDFS, SKOS
 
@@ -865,6 +922,7 @@ def _add_curated(b: _Builder) -> None:
         g = rdflib.Graph().parse(path, format="turtle")
     except Exception as exc:  # rdflib raises many parser exception types
         raise ResourceError(f"{path}: not valid Turtle ({exc})") from exc
+    out = []
     for node in sorted(set(g.subjects(ckg.curie, None))):
         curie = str(g.value(node, ckg.curie))
         types = {str(t).rsplit("#", 1)[-1] for t in g.objects(node, RDF.type)}
@@ -874,11 +932,38 @@ def _add_curated(b: _Builder) -> None:
         label = g.value(node, RDFS.label)
         if label is None:
             raise ResourceError(f"{path}: {curie} has no rdfs:label")
-        crest = "CRESTFeature" in types
+        out.append((curie, ctype[0], "CRESTFeature" in types, str(label), sorted(g.objects(node, SKOS.altLabel))))
+    return out
+
+
+def _term_rows(path: Path) -> list[dict[str, str]]:
+    return load_tsv(path, ("curie", "type", "label", "synonyms"), min_columns=3, allowed={"type": set(CONCEPT_TYPES)})
+
+
+def _curated_names() -> dict[str, set[tuple[str, ...]]]:
+    """The English names (``_name_keys``) of each concept of ontology/concepts.ttl and the terms_*.tsv tables."""
+    out: dict[str, set[tuple[str, ...]]] = {}
+    for curie, _, _, label, alts in _curated_concepts():
+        out.setdefault(curie, set()).update(_name_keys(str(n)) for n in [label, *alts]
+                                            if not getattr(n, "language", None) or n.language == "en")
+    for path in sorted(ontology_path(".").glob("terms_*.tsv")):
+        for r in _term_rows(path):
+            names = [r["label"], *filter(None, (x.strip() for x in r["synonyms"].split("|")))]
+            out.setdefault(r["curie"], set()).update(map(_name_keys, names))
+    return out
+
+
+def _add_curated(b: _Builder) -> None:
+    """Concepts of ontology/concepts.ttl. One that an earlier source created keeps its label, except where the drug
+    list created it under a MeSH id: that label is only the name of the first drug carrying the id (a DrugBank id
+    is the drug's own, and keeps the drug's name)."""
+    for curie, ctype, crest, label, alts in _curated_concepts():
         old = b.concepts.get(curie)
-        b.concepts[curie] = Concept(curie=curie, label=old.label if old else str(label), type=ctype[0], crest=crest)
-        b.add_form(str(label), curie, CURATED, "curated")
-        for alt in sorted(g.objects(node, SKOS.altLabel)):
+        kept = old is not None and curie not in b.drug_named
+        b.drug_named.discard(curie)
+        b.concepts[curie] = Concept(curie=curie, label=old.label if kept else label, type=ctype, crest=crest)
+        b.add_form(label, curie, CURATED, "curated")
+        for alt in alts:
             b.add_form(str(alt), curie, CURATED, "curated")
             if alt.language and alt.language != "en":
                 b.labels.setdefault(curie, []).append((str(alt), alt.language))
@@ -889,14 +974,17 @@ def _add_terms(b: _Builder, path: Path) -> None:
 
     A row for a CURIE that another source already defines only adds synonyms: the type stays what HPO or the
     curated ontology (ontology/concepts.ttl, where deliberate type overrides live) says, so a bulk table cannot
-    turn an imaging modality into a procedure or an HPO phenotype into a diagnosis."""
-    rows = load_tsv(path, ("curie", "type", "label", "synonyms"), min_columns=3,
-                    allowed={"type": set(CONCEPT_TYPES)})
-    for r in rows:
+    turn an imaging modality into a procedure or an HPO phenotype into a diagnosis. A concept the drug list
+    created under a MeSH id takes the row's label (the drug list names it after whichever drug carried the id
+    first)."""
+    for r in _term_rows(path):
         curie = r["curie"]
         old = b.concepts.get(curie)
         if old is None:
             b.concepts[curie] = Concept(curie=curie, label=r["label"], type=r["type"])
+        elif curie in b.drug_named:
+            b.drug_named.discard(curie)
+            b.concepts[curie] = Concept(curie=curie, label=r["label"], type=old.type)
         b.add_form(r["label"], curie, CURATED, "curated")
         for syn in filter(None, (x.strip() for x in r["synonyms"].split("|"))):
             b.add_form(syn, curie, CURATED, "curated")

@@ -162,3 +162,16 @@ def test_every_substance_of_the_cue_table_is_a_drug_concept(pipeline):
     substances = drugs.cues().substances
     assert substances
     assert all(pipeline.lexicon.concepts[curie].type == "Drug" for curie in substances.values())
+
+
+def test_a_drug_and_its_class_keep_their_own_labels(pipeline):
+    rows = _rows(pipeline, "Her depression was treated with an SSRI (sertraline 50 mg daily).")
+    named = {r["text"]: (r["id"], r["label"]) for r in rows if r["type"] == "Drug"}
+    assert named == {"SSRI": ("MESH:D017367", "selective serotonin reuptake inhibitor"),
+                     "sertraline": ("DRUGBANK:DB01104", "sertraline")}
+
+
+def test_dictionary_drugs_without_a_drugbank_id_are_no_misspelling_targets(pipeline):
+    """Under their own ids as under MeSH ids: "alendronat" is not read as alendronate (CKG:drug-alendronate)."""
+    assert drugs._misspelt_drug(pipeline.lexicon, "alendronat") is None
+    assert drugs._misspelt_drug(pipeline.lexicon, "sertralin").curie == "DRUGBANK:DB01104"

@@ -1,6 +1,8 @@
 """Lexicon keys and lookups: normalisation that lets real text meet HPO's wording."""
 from __future__ import annotations
 
+import pytest
+
 from kg.extract.lexicon import keys_of, stem, word_order_variants
 
 
@@ -174,3 +176,58 @@ def test_terms_hpo_names_in_the_plural(pipeline):
     assert plurals["HP:0001747"] == "HP:0001748"  # Accessory spleen: "Accessory spleens" is Polysplenia
     assert "HP:0000957" not in plurals  # Cafe-au-lait spot: HPO gives its plural to no other term
     assert "HP:6001034" not in plurals  # Desmoid tumor: "Desmoid tumors" names a kind of it
+
+
+def _dictionary_curies() -> dict[str, str]:
+    import bz2
+    import pickle
+
+    from kg.extract.lexicon import _curated_names, _drug_path, drug_curies
+    canon = pickle.load(bz2.open(_drug_path()))["drug_canonical_to_data"]
+    return drug_curies(canon, _curated_names())
+
+
+@pytest.mark.parametrize("name, class_id", [("insulin", "MESH:D007004"), ("alendronate", "MESH:D050071")])
+def test_drugs_carrying_a_class_id_get_a_concept_of_their_own(pipeline, name, class_id):
+    """The drug dictionary gives "insulin" Hypoglycemic Agents and "alendronate" Bone Density Conservation Agents
+    as MeSH id, ids many other drugs carry too: each drug is a concept of its own, labelled with its name."""
+    drug = next(c for c in pipeline.lexicon.lookup(name) if c.type == "Drug")
+    assert drug.curie != class_id and drug.label == name
+    assert list(_dictionary_curies().values()).count(drug.curie) == 1
+
+
+def test_drug_curies_keep_own_ids_and_replace_class_ids():
+    from kg.extract.lexicon import drug_curies
+    canon = {
+        "sertraline": {"name": "Sertraline", "drugbank_id": "DB01104", "mesh_id": "D017367"},
+        "azaserine": {"name": "Azaserine", "mesh_id": "D007166"},
+        "thioinosine": {"name": "Thioinosine", "mesh_id": "D007166"},
+        "bismuth": {"name": "Bismuth", "mesh_id": "D000863"},
+        "aromatase inhibitors": {"name": "Aromatase Inhibitors", "mesh_id": "D047072"},
+        "aromatase": {"name": "Aromatase", "mesh_id": "D047072"},
+        "analgesics": {"name": "Analgesics", "mesh_id": "D010146"},
+        "lucanthone": {"name": "Lucanthone", "mesh_id": "D008151"},
+    }
+    curated = {"MESH:D000863": {("antacid",)}, "MESH:D047072": {("aromatase", "inhibitor")},
+               "MESH:D000700": {("analgesic",)}}
+    assert drug_curies(canon, curated) == {
+        "sertraline": "DRUGBANK:DB01104",
+        "azaserine": "CKG:drug-azaserine", "thioinosine": "CKG:drug-thioinosine",
+        "bismuth": "CKG:drug-bismuth",
+        "aromatase inhibitors": "MESH:D047072", "aromatase": "CKG:drug-aromatase",
+        "analgesics": "MESH:D000700",
+        "lucanthone": "MESH:D008151",
+    }
+
+
+@pytest.mark.parametrize("term, curie, label", [
+    ("SSRI", "MESH:D017367", "selective serotonin reuptake inhibitor"),
+    ("DMARD", "MESH:D018501", "disease-modifying antirheumatic drugs"),
+    ("antihypertensive", "MESH:D000959", "antihypertensive"),
+    ("aromatase inhibitor", "MESH:D047072", "aromatase inhibitor"),
+])
+def test_curated_drug_concepts_carry_their_curated_labels(pipeline, term, curie, label):
+    """A MeSH concept of the curated tables takes its curated label even where a drug of the dictionary created it
+    first ("aromatase" carries D047072 there)."""
+    first = pipeline.lexicon.lookup(term)[0]
+    assert (first.curie, first.label) == (curie, label)
