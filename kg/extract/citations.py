@@ -12,6 +12,7 @@ from typing import Optional, Sequence
 
 from kg.resources import load_tsv, resource_path
 from kg.extract.normalize import normalize_for_matching
+from kg.extract.sentences import char_offsets
 from kg.model import CitationContext, CitationMarker, Concept, Evidence, Mention, Sentence
 
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
@@ -68,24 +69,17 @@ def _at_line_start(text: str, pos: int) -> bool:
     return not text[line_start:pos].strip(" \t*-•>#")
 
 
-_OPENERS = bytes(40 if chr(b) in "[(<" else 32 for b in range(128)) + b" " * 128  # "[", "(", "<" as "("
-
-
 def _brackets(norm: str, start: int, end: int) -> list[re.Match]:
     """``_BRACKET.finditer(norm, start, end)``, tried only where a bracket opens: every alternative begins with
-    "[", "(" or "<", whose positions are running lengths of the pieces between them in the region's ASCII copy
-    (one byte per character), found by C-level passes."""
-    pieces = norm[start:end].encode("ascii", "replace").translate(_OPENERS).split(b"(")
+    "[", "(" or "<" (``char_offsets``)."""
     found = []
-    pos = after = start
-    for piece in pieces[:-1]:
-        pos += len(piece)
+    after = start
+    for pos in char_offsets("[(<", norm, start, end):
         if pos >= after:
             m = _BRACKET.match(norm, pos, end)
             if m:
                 found.append(m)
                 after = m.end()
-        pos += 1
     return found
 
 

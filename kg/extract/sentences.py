@@ -103,7 +103,7 @@ def _is_abbreviation(text: str, start: int, stop: int, abbreviations: dict[str, 
 
 
 def _bracket_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [m.span() for m in _matches_at(_BRACKETS, text, end, _at(_OPENING_BRACKETS, text, start, end))]
+    return [m.span() for m in _matches_at(_BRACKETS, text, end, char_offsets(_OPENING_BRACKETS, text, start, end))]
 
 
 # The characters a match of ``_BRACKETS`` and of ``_BREAKS[full_stops, False]`` can begin with.
@@ -111,7 +111,7 @@ _OPENING_BRACKETS = "(["
 _BREAK_STARTS = {True: "\n.!?\u061f", False: "\n"}
 
 
-def _at(chars: str, text: str, start: int, end: int) -> list[int]:
+def char_offsets(chars: str, text: str, start: int, end: int) -> list[int]:
     """Offsets in [start, end), ascending, of the characters ``chars``: one C-level ``str.find`` per occurrence
     (a one-character search skips the text between occurrences far faster than a pass that looks at every
     character), a character the range does not hold costing one search."""
@@ -157,7 +157,7 @@ def _spans(text: str, start: int, end: int, full_stops: bool) -> list[tuple[int,
     b = 0
     begin = start
     matches = pattern.finditer(text, start, end) if headings else \
-        _matches_at(pattern, text, end, _at(_BREAK_STARTS[full_stops], text, start, end))
+        _matches_at(pattern, text, end, char_offsets(_BREAK_STARTS[full_stops], text, start, end))
     for m in matches:
         kind = m.lastgroup
         if kind == "stop":
