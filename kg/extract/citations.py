@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Optional, Sequence
 
 from kg.resources import load_tsv, resource_path
-from kg.extract.normalize import normalize_for_matching
+from kg.extract.normalize import non_ascii_chars, normalize_for_matching
 from kg.extract.sentences import char_offsets
 from kg.model import CitationContext, CitationMarker, Concept, Evidence, Mention, Sentence
 
@@ -20,6 +20,7 @@ _NUM = r"\d{1,4}"
 _ITEM = rf"{_NUM}(?:\s*-\s*{_NUM})?"
 _LIST = re.compile(rf"^\s*{_ITEM}(?:\s*[,;]\s*{_ITEM})*\s*$")
 _BRACKET = re.compile(r"\[([^\[\]\n]{1,80})\]|\(([^()\n]{1,80})\)|<sup>(.{1,80}?)</sup>")
+_SUPERSCRIPT_DIGITS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹")  # what a _SUP_RUN opens with: a region without one is not searched
 # One superscript digit, then the rest: a pattern that opens with a character set lets the engine skip ahead.
 _SUP_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*(?:\s?[,⁻\-]\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
 _WORD_END = re.compile(r"[^\W\d_][\w./]*+\Z")  # a word ending a stretch without white space
@@ -119,7 +120,8 @@ def find_markers(
         if is_sup and (_at_line_start(text, m.start()) or before in units or norm[m.start() - 1: m.start()].isdigit()):
             continue
         found.append(CitationMarker(m.start(), m.end(), text[m.start():m.end()], numbers))
-    superscripts = () if text.isascii() else _SUP_RUN.finditer(text, start, end)
+    superscripts = () if text.isascii() or _SUPERSCRIPT_DIGITS.isdisjoint(non_ascii_chars(text[start:end])) \
+        else _SUP_RUN.finditer(text, start, end)
     for m in superscripts:
         prev = text[m.start() - 1: m.start()]
         if prev.isdigit() or _at_line_start(text, m.start()) or _word_before(norm, m.start()) in units:
