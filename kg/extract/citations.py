@@ -103,8 +103,8 @@ def find_markers(
     labels, units = _blockers()
     found: list[CitationMarker] = []
     for m in _brackets(norm, start, end):
-        content = next(g for g in m.groups() if g is not None)
-        is_sup = m.group(3) is not None
+        content = m.group(m.lastindex)  # each alternative of _BRACKET has one group
+        is_sup = m.lastindex == 3
         if is_sup:
             content = content.translate(_SUPERSCRIPT)
             if re.fullmatch(r"\s*\[([^\]]*)\]\s*", content):
