@@ -82,11 +82,12 @@ def _is_abbreviation(text: str, start: int, stop: int, abbreviations: dict[str, 
     window = text[max(start, stop - 40):stop]
     if not window or window[-1].isspace():
         return False
-    token_start = stop - len(window.rsplit(None, 1)[-1])  # the non-space run before the stop (within 40 characters)
-    token = text[token_start:stop].lstrip("([{\"'“‘«*")
+    run = window.rsplit(None, 1)[-1]  # the non-space run before the stop (within 40 characters)
+    token = run.lstrip("([{\"'“‘«*")
     if len(token) == 1 and _INITIAL.fullmatch(token):
         return True
     if len(token) <= 3 and token.isdigit() and _NUMBER.fullmatch(token):
+        token_start = stop - len(run)
         line_start = max(start, text.rfind("\n", start, token_start) + 1)
         if not text[line_start:token_start].strip(" \t-–"):
             return True
