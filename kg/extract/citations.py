@@ -11,7 +11,8 @@ from functools import lru_cache
 from typing import Optional, Sequence
 
 from kg.resources import load_tsv, resource_path
-from kg.extract.normalize import normalize_for_matching
+from kg.extract.normalize import non_ascii_chars, normalize_for_matching
+from kg.extract.sentences import char_offsets
 from kg.model import CitationContext, CitationMarker, Concept, Evidence, Mention, Sentence
 
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
@@ -19,6 +20,7 @@ _NUM = r"\d{1,4}"
 _ITEM = rf"{_NUM}(?:\s*-\s*{_NUM})?"
 _LIST = re.compile(rf"^\s*{_ITEM}(?:\s*[,;]\s*{_ITEM})*\s*$")
 _BRACKET = re.compile(r"\[([^\[\]\n]{1,80})\]|\(([^()\n]{1,80})\)|<sup>(.{1,80}?)</sup>")
+_SUPERSCRIPT_DIGITS = frozenset("⁰¹²³⁴⁵⁶⁷⁸⁹")  # what a _SUP_RUN opens with: a region without one is not searched
 # One superscript digit, then the rest: a pattern that opens with a character set lets the engine skip ahead.
 _SUP_RUN = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*(?:\s?[,⁻\-]\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
 _WORD_END = re.compile(r"[^\W\d_][\w./]*+\Z")  # a word ending a stretch without white space
@@ -68,24 +70,17 @@ def _at_line_start(text: str, pos: int) -> bool:
     return not text[line_start:pos].strip(" \t*-•>#")
 
 
-_OPENERS = bytes(40 if chr(b) in "[(<" else 32 for b in range(128)) + b" " * 128  # "[", "(", "<" as "("
-
-
 def _brackets(norm: str, start: int, end: int) -> list[re.Match]:
     """``_BRACKET.finditer(norm, start, end)``, tried only where a bracket opens: every alternative begins with
-    "[", "(" or "<", whose positions are running lengths of the pieces between them in the region's ASCII copy
-    (one byte per character), found by C-level passes."""
-    pieces = norm[start:end].encode("ascii", "replace").translate(_OPENERS).split(b"(")
+    "[", "(" or "<" (``char_offsets``)."""
     found = []
-    pos = after = start
-    for piece in pieces[:-1]:
-        pos += len(piece)
+    after = start
+    for pos in char_offsets("[(<", norm, start, end):
         if pos >= after:
             m = _BRACKET.match(norm, pos, end)
             if m:
                 found.append(m)
                 after = m.end()
-        pos += 1
     return found
 
 
@@ -108,8 +103,8 @@ def find_markers(
     labels, units = _blockers()
     found: list[CitationMarker] = []
     for m in _brackets(norm, start, end):
-        content = next(g for g in m.groups() if g is not None)
-        is_sup = m.group(3) is not None
+        content = m.group(m.lastindex)  # each alternative of _BRACKET has one group
+        is_sup = m.lastindex == 3
         if is_sup:
             content = content.translate(_SUPERSCRIPT)
             if re.fullmatch(r"\s*\[([^\]]*)\]\s*", content):
@@ -125,7 +120,8 @@ def find_markers(
         if is_sup and (_at_line_start(text, m.start()) or before in units or norm[m.start() - 1: m.start()].isdigit()):
             continue
         found.append(CitationMarker(m.start(), m.end(), text[m.start():m.end()], numbers))
-    superscripts = () if text.isascii() else _SUP_RUN.finditer(text, start, end)
+    superscripts = () if text.isascii() or _SUPERSCRIPT_DIGITS.isdisjoint(non_ascii_chars(text[start:end])) \
+        else _SUP_RUN.finditer(text, start, end)
     for m in superscripts:
         prev = text[m.start() - 1: m.start()]
         if prev.isdigit() or _at_line_start(text, m.start()) or _word_before(norm, m.start()) in units:

@@ -21,7 +21,7 @@ NO_MENTIONS = {"references", "keywords", "acknowledgements", "front"}
 DEMOGRAPHIC_KINDS = ("case", "abstract", "title", "figure", "results", "other")
 _DEMOGRAPHIC_KIND_SET = frozenset(DEMOGRAPHIC_KINDS)
 _ROW_ORDER = itemgetter("start", "end", "type", "id")  # the order of annotate's rows
-_SENTENCE_ORDER = attrgetter("start", "end")
+_START = attrgetter("start")
 
 
 class Pipeline:
@@ -297,15 +297,19 @@ def _references(text: str, sections: Sequence[Section]):
 
 def _with_title(text: str, title: str, sentences: Sequence[Sentence], languages: bool = True) -> list[Sentence]:
     """The report title as a first pseudo-sentence (section "Title"): case report titles name the patient's problem.
-    Without ``languages`` its language is left empty (``annotate`` does not show it)."""
+    Without ``languages`` its language is left empty (``annotate`` does not show it). ``sentences``: those of
+    ``split_sentences`` (in text order, not overlapping, indexed from 0), so only the one starting last before the
+    title can hold it, and the title goes right after it."""
     out = list(sentences)
-    if title:
-        pos = text.find(title)
-        if pos >= 0 and not any(s.start <= pos < s.end for s in sentences):
-            out.append(Sentence(start=pos, end=pos + len(title), text=title, section="Title", section_kind="title",
-                                language=detect_language(title) if languages else ""))
-    out.sort(key=_SENTENCE_ORDER)
-    return [s if s.index == i else replace(s, index=i) for i, s in enumerate(out)]
+    pos = text.find(title) if title else -1
+    if pos < 0:
+        return out
+    k = bisect_right(out, pos, key=_START)
+    if k and pos < out[k - 1].end:
+        return out
+    out.insert(k, Sentence(start=pos, end=pos + len(title), text=title, section="Title", section_kind="title",
+                           language=detect_language(title) if languages else ""))
+    return out[:k] + [s if s.index == i else replace(s, index=i) for i, s in enumerate(out[k:], k)]
 
 
 def _patient(report: str, text: str, sentences: Sequence[Sentence], normalized: str | None = None,

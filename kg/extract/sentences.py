@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import accumulate, count
-from operator import add
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Sequence
 
 from kg.errors import ResourceError
 from kg.extract.sections import body_start
@@ -84,11 +82,12 @@ def _is_abbreviation(text: str, start: int, stop: int, abbreviations: dict[str, 
     window = text[max(start, stop - 40):stop]
     if not window or window[-1].isspace():
         return False
-    token_start = stop - len(window.rsplit(None, 1)[-1])  # the non-space run before the stop (within 40 characters)
-    token = text[token_start:stop].lstrip("([{\"'“‘«*")
+    run = window.rsplit(None, 1)[-1]  # the non-space run before the stop (within 40 characters)
+    token = run.lstrip("([{\"'“‘«*")
     if len(token) == 1 and _INITIAL.fullmatch(token):
         return True
     if len(token) <= 3 and token.isdigit() and _NUMBER.fullmatch(token):
+        token_start = stop - len(run)
         line_start = max(start, text.rfind("\n", start, token_start) + 1)
         if not text[line_start:token_start].strip(" \t-–"):
             return True
@@ -105,22 +104,31 @@ def _is_abbreviation(text: str, start: int, stop: int, abbreviations: dict[str, 
 
 
 def _bracket_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [m.span() for m in _matches_at(_BRACKETS, text, end, _at(_OPENING_BRACKETS, text, start, end))]
+    return [m.span() for m in _matches_at(_BRACKETS, text, end, char_offsets(_OPENING_BRACKETS, text, start, end))]
 
 
-# Tables for ``_at``: the characters a match can begin with as NUL, any other byte as a space ("؟" is "?" in the
-# ASCII copy of a text, like every non-ASCII character).
-_OPENING_BRACKETS = bytes(0 if chr(b) in "([" else 32 for b in range(128)) + b" " * 128
-_BREAK_STARTS = {True: bytes(0 if chr(b) in "\n.!?" else 32 for b in range(128)) + b" " * 128,
-                 False: bytes(0 if chr(b) == "\n" else 32 for b in range(128)) + b" " * 128}
+# The characters a match of ``_BRACKETS`` and of ``_BREAKS[full_stops, False]`` can begin with.
+_OPENING_BRACKETS = "(["
+_BREAK_STARTS = {True: "\n.!?\u061f", False: "\n"}
 
 
-def _at(table: bytes, text: str, start: int, end: int) -> Iterator[int]:
-    """Offsets in [start, end), ascending, of the characters that ``table`` maps to NUL in the ASCII copy of the
-    text (one byte per character, a non-ASCII one as "?"): running lengths of the pieces between them, C-level
-    passes."""
-    pieces = text[start:end].encode("ascii", "replace").translate(table).split(b"\0")
-    return map(add, accumulate(map(len, pieces[:-1])), count(start))
+def char_offsets(chars: str, text: str, start: int, end: int) -> list[int]:
+    """Offsets in [start, end), ascending, of the characters ``chars``: one C-level ``str.find`` per occurrence
+    (a one-character search skips the text between occurrences far faster than a pass that looks at every
+    character), a character the range does not hold costing one search."""
+    found: list[int] = []
+    find = text.find
+    kinds = 0
+    for ch in chars:
+        i = find(ch, start, end)
+        if i >= 0:
+            kinds += 1
+            while i >= 0:
+                found.append(i)
+                i = find(ch, i + 1, end)
+    if kinds > 1:
+        found.sort()
+    return found
 
 
 def _matches_at(pattern: re.Pattern, text: str, end: int, positions: Iterable[int]) -> list[re.Match]:
@@ -150,7 +158,7 @@ def _spans(text: str, start: int, end: int, full_stops: bool) -> list[tuple[int,
     b = 0
     begin = start
     matches = pattern.finditer(text, start, end) if headings else \
-        _matches_at(pattern, text, end, _at(_BREAK_STARTS[full_stops], text, start, end))
+        _matches_at(pattern, text, end, char_offsets(_BREAK_STARTS[full_stops], text, start, end))
     for m in matches:
         kind = m.lastgroup
         if kind == "stop":

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import gc
 
-from kg.extract.pipeline import _patient, _patient_cues
+from kg.extract.pipeline import _patient, _patient_cues, _with_title
 from kg.extract.sections import find_sections
 from kg.extract.sentences import split_sentences
-from kg.model import Document
+from kg.model import Document, Section
 
 CASE = ("Case presentation\nA 44-year-old woman presented with fever and a cough. She had no rash. "
         "HE was excluded. Her mother had hypothyroidism.\nDiscussion\nCough is common [1]. "
@@ -42,3 +42,16 @@ def test_annotate_reads_the_patient_as_extract_does(pipeline):
         (44.0, "female", "44-year-old", "woman")
     assert age_sentence.text.startswith("A 44-year-old woman")
     assert _patient("c", CASE, sentences).age_evidence.sentence == age_sentence.text
+
+
+def test_title_outside_the_sentences_is_placed_in_text_order():
+    """A title that no sentence holds becomes the "Title" sentence at its place; the sentences after it are
+    re-indexed. A title inside a sentence adds nothing."""
+    text = "A woman had fever.\nFever and rash in a woman\nFever is common."
+    cut, resume = text.index("Fever and"), text.index("Fever is")
+    sentences = split_sentences(text, [Section("", "case", 0, cut), Section("", "discussion", resume, len(text))])
+    out = _with_title(text, "Fever and rash in a woman", sentences)
+    assert [s.section_kind for s in out] == ["case", "title", "discussion"]
+    assert [s.index for s in out] == [0, 1, 2] and out[1].text == "Fever and rash in a woman"
+    assert out[0] is sentences[0]
+    assert _with_title(text, "A woman had fever.", sentences) == list(sentences)
