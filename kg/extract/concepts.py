@@ -710,7 +710,8 @@ def _resolve(matches: list[Match], lex: Lexicon, keys: list[str]) -> list[Match]
     ``keys``: the text's token keys) nor the shorter sites inside such a refused one ("artery" in "coronary
     artery disease"). Equal matches count once: two matches with the same start, end, kind and CURIE are equal
     (their tokens follow from the offsets, their concept from the CURIE). Matches that already follow one another
-    without overlap (most sentences' matches, tested by C-level passes) are returned as they are."""
+    without overlap (most sentences' matches, tested by C-level passes) are returned as they are; a match that
+    starts where every kept one has ended is kept without comparing."""
     if len(matches) == 1 or all(map(le, map(_END, matches), map(_START, islice(matches, 1, None)))):
         return matches
     unique: dict[tuple, Match] = {}
@@ -718,8 +719,13 @@ def _resolve(matches: list[Match], lex: Lexicon, keys: list[str]) -> list[Match]
         unique.setdefault((m.start, m.start - m.end, not m.distributed, m.concept.curie), m)
     kept: list[Match] = []
     refused: list[Match] = []  # sites inside a term that does not name them
+    reach = 0  # the end of the kept matches
     for key in sorted(unique):
         m = unique[key]
+        if m.start >= reach:
+            kept.append(m)
+            reach = m.end
+            continue
         group = GROUPS.get(m.concept.type, m.concept.type)
         clash = False
         for k in kept[-12:]:
@@ -738,4 +744,6 @@ def _resolve(matches: list[Match], lex: Lexicon, keys: list[str]) -> list[Match]
             clash = any(r.start <= m.start and m.end <= r.end for r in refused[-4:])
         if not clash:
             kept.append(m)
+            if m.end > reach:
+                reach = m.end
     return kept
