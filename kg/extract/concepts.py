@@ -268,9 +268,11 @@ def _coordinated(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int) ->
     skip = skippable()
     out: list[Match] = []
     for m in matches:
-        if m.last_token - m.first_token < 2 or m.distributed:
+        f = m.first_token
+        if m.last_token - f < 2 or m.distributed or f <= i0 \
+                or (keys[f - 1] not in _CONJUNCTIONS or f in breaks) and text[ends[f - 1]:starts[f]].strip() != "/":
             continue
-        rest = keys[m.first_token + 1:m.last_token]
+        rest = keys[f + 1:m.last_token]
         pos = m.first_token
         for _ in range(MAX_CONJUNCTS - 1):
             p = pos - 1
@@ -680,6 +682,8 @@ def _choose(concepts: dict[str, Concept], entries) -> Concept | None:
 def _abbreviations(tokens: Tokens, matches: list[Match], i0: int, i1: int) -> list[Match]:
     """Short forms defined right after a recognised long form, applied to their later occurrences."""
     text = tokens.text
+    if text.find("(", tokens.starts[i0], tokens.ends[i1 - 1] + 3) < 0:
+        return []
     defined: dict[str, Concept] = {}
     for m in matches:
         if m.distributed or text.find("(", m.end, m.end + 2) < 0:
