@@ -932,15 +932,16 @@ def break_positions(text: str, starts: list[int]) -> frozenset[int]:
 
 def match_starts(lex: Lexicon, keys: list[str]) -> tuple[list[int], list]:
     """(positions, nodes): the token positions where a lexicon match may start (the key begins a term that ends
-    there or may go on with the next key, or over it when it is ``skippable``), and every token's first trie node
-    (None when no term begins with its key)."""
+    there or may go on with the next key, or with the one after it when the next is ``skippable``), and every
+    token's first trie node (None when no term begins with its key)."""
     trie = lex.trie
     skip = skippable()
     nodes = list(map(trie.get, keys))
     following = keys[1:]
     following.append("")
+    following.append("")
     positions = [i for i, node, k in zip(range(len(keys)), nodes, following)
-                 if node is not None and (ENTRIES in node or k in node or k in skip)]
+                 if node is not None and (ENTRIES in node or k in node or k in skip and following[i + 1] in node)]
     return positions, nodes
 
 
