@@ -967,7 +967,7 @@ def longest_matches(lex: Lexicon, text: str, starts: list[int], ends: list[int],
         branches = None  # (node, token) pairs left to try, last first: a depth-first walk, the word itself first
         while True:
             entries = node.get(ENTRIES)
-            if entries and j + 1 > best_end:
+            if entries and j >= best_end:
                 if j > i and j + 1 < end and j + 1 not in breaks \
                         and text[starts[j]:ends[j]].lower() in adjectives:
                     entries = tuple(e for e in entries if not e.curie.startswith("HP:"))
@@ -978,7 +978,6 @@ def longest_matches(lex: Lexicon, text: str, starts: list[int], ends: list[int],
                     if entries:
                         best, best_end = entries, j + 1
             j += 1
-            nxt = None
             if j < end and j not in breaks:
                 key = keys[j]
                 if key in skip and j + 1 < end and j + 1 not in breaks:
@@ -988,12 +987,12 @@ def longest_matches(lex: Lexicon, text: str, starts: list[int], ends: list[int],
                             branches = []
                         branches.append((over, j + 1))
                 nxt = node.get(key)
-            if nxt is not None:
-                node = nxt
-            elif branches:
-                node, j = branches.pop()
-            else:
+                if nxt is not None:
+                    node = nxt
+                    continue
+            if not branches:
                 break
+            node, j = branches.pop()
         if best:
             found.append((i, best_end, best))
     return found
