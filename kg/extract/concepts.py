@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import cached_property
-from itertools import accumulate, compress, count, islice
+from itertools import accumulate, islice
 from operator import itemgetter, le
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
@@ -72,11 +72,17 @@ class Tokens:
 
     @property
     def quality_positions(self) -> list[int]:
-        """Indices of the tokens that end a quality phrase (``_quality_table``), by a C-level pass, and of the
-        one-digit grades written with a plus sign ("3+")."""
+        """Indices of the tokens that end a quality phrase (``_quality_table``), and of the one-digit grades written
+        with a plus sign ("3+"). The first are found by C-level passes: a byte per token, 1 for such a token, read
+        by ``bytes.find``."""
         if self._quality_positions is None:
             last = _quality_table()[1]
-            found = list(compress(count(), map(last.__contains__, self.keys)))
+            flags = bytes(map(last.__contains__, self.keys))
+            found = []
+            i = flags.find(1)
+            while i >= 0:
+                found.append(i)
+                i = flags.find(1, i + 1)
             text, starts = self.text, self.starts
             plus = text.find("+", 1)
             if plus > 0:
