@@ -5,16 +5,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import cached_property
-from itertools import accumulate, compress, count, islice
+from itertools import accumulate, islice, repeat
 from operator import itemgetter, le
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
-from kg.extract.lexicon import (ARTICLES, CASED, ENTRIES, QUALITY_ROLES, Lexicon, break_positions, english_function_words,
-                                is_plural, keys_of, longest_matches, match_starts, quality_words, skippable, stem,
-                                stems, term_modifiers)
-from kg.extract.normalize import (IGNORABLE, MAX_STAND_IN_LETTERS, non_ascii_chars, normalize_for_matching,
-                                  token_spans)
+from kg.extract.lexicon import (ARTICLES, CASED, ENTRIES, MATCH_BREAK, QUALITY_ROLES, Lexicon, break_positions,
+                                english_function_words, is_plural, keys_of, longest_matches, match_starts,
+                                quality_words, skippable, stem, stems, term_modifiers)
+from kg.extract.normalize import (IGNORABLE, MAX_STAND_IN_LETTERS, mapped_to, non_ascii_chars,
+                                  normalize_for_matching, token_spans)
 from kg.model import Concept
 from kg.resources import load_tsv, resource_path
 
@@ -43,7 +43,7 @@ class Tokens:
         """``normalized``: ``normalize_for_matching(text)`` when the caller has it already."""
         self.text = text
         self.normalized = normalize_for_matching(text) if normalized is None else normalized
-        self.starts, self.ends, self.words = token_columns(self.normalized)
+        self.starts, self.ends, self.words, self._separators = _columns(self.normalized)
         self.keys = stems(self.words)
         self._scan: tuple | None = None  # see ``_scan_for``
         self._breaks: frozenset[int] | None = None
@@ -55,9 +55,18 @@ class Tokens:
 
     @property
     def breaks(self) -> frozenset[int]:
-        """Indices of the tokens separated from the previous one by a comma, semicolon, colon or bracket."""
+        """Indices of the tokens separated from the previous one by a comma, semicolon, colon or bracket
+        (``MATCH_BREAK``). Read from the separators of ``_columns`` where the text has no character normalised to
+        one: joined by "|", split at their break characters (","), the "|" before each is the index of its token
+        (C-level passes over the break characters, not the tokens)."""
         if self._breaks is None:
-            self._breaks = break_positions(self.text, self.starts)
+            separators, text = self._separators, self.text
+            if separators is None or not text.isascii() and any(ch in text for ch in _NORMALIZED_BREAKS):
+                self._breaks = break_positions(text, self.starts)
+            else:
+                pieces = b"|".join(separators).split(b",")
+                self._breaks = frozenset(accumulate(map(bytes.count, islice(pieces, len(pieces) - 1), repeat(124))))
+            self._separators = None
         return self._breaks
 
     def index_at(self, offset: int) -> int:
@@ -72,11 +81,17 @@ class Tokens:
 
     @property
     def quality_positions(self) -> list[int]:
-        """Indices of the tokens that end a quality phrase (``_quality_table``), by a C-level pass, and of the
-        one-digit grades written with a plus sign ("3+")."""
+        """Indices of the tokens that end a quality phrase (``_quality_table``), and of the one-digit grades written
+        with a plus sign ("3+"). The first are found by C-level passes: a byte per token, 1 for such a token, read
+        by ``bytes.find``."""
         if self._quality_positions is None:
             last = _quality_table()[1]
-            found = list(compress(count(), map(last.__contains__, self.keys)))
+            flags = bytes(map(last.__contains__, self.keys))
+            found = []
+            i = flags.find(1)
+            while i >= 0:
+                found.append(i)
+                i = flags.find(1, i + 1)
             text, starts = self.text, self.starts
             plus = text.find("+", 1)
             if plus > 0:
@@ -94,10 +109,15 @@ _WORDS = re.compile(r"([^\W_]+)")  # \w is what str.isalnum() accepts, and "_"
 _STAND_IN = "\x01"  # a non-ASCII letter or digit in the ASCII copy of a text
 
 
+_BREAK_BYTES = {b for b in range(128) if MATCH_BREAK.match(chr(b))}
+_NORMALIZED_BREAKS = mapped_to("".join(map(chr, _BREAK_BYTES)))
+
+
 def _byte_tables(word: set[int]) -> tuple[bytes, bytes]:
-    """Translation tables of an ASCII copy for ``token_columns``: the bytes in ``word`` kept and any other as a
-    space; the bytes in ``word`` as spaces and any other as "."."""
-    return (bytes(b if b in word else 32 for b in range(256)), bytes(32 if b in word else 46 for b in range(256)))
+    """Translation tables of an ASCII copy for ``_columns``: the bytes in ``word`` kept and any other as a space;
+    the bytes in ``word`` as spaces, the ``MATCH_BREAK`` characters as "," and any other as "."."""
+    return (bytes(b if b in word else 32 for b in range(256)),
+            bytes(32 if b in word else 44 if b in _BREAK_BYTES else 46 for b in range(256)))
 
 
 _ALNUM = {b for b in range(128) if chr(b).isalnum()}
@@ -105,7 +125,14 @@ _TABLES = {False: _byte_tables(_ALNUM), True: _byte_tables(_ALNUM | {ord(_STAND_
 
 
 def token_columns(normalized: str) -> tuple[list[int], list[int], list[str]]:
-    """``token_spans(normalized)`` as three lists (starts, ends, words), by C-level passes. The text is read as
+    """``token_spans(normalized)`` as three lists (starts, ends, words), by C-level passes (``_columns``)."""
+    return _columns(normalized)[:3]
+
+
+def _columns(normalized: str) -> tuple[list[int], list[int], list[str], list[bytes] | None]:
+    """``token_spans(normalized)`` as three lists (starts, ends, words), by C-level passes, and the separator
+    before each token and after the last (its ``MATCH_BREAK`` characters as ",", any other as ".") when the
+    text was read through an ASCII copy, else None. The text is read as
     an ASCII copy of itself (same length, a non-ASCII character as "?", a non-ASCII letter or digit as
     ``_STAND_IN`` when the text has at most ``MAX_STAND_IN_LETTERS`` distinct ones and no ``_STAND_IN``): the
     words are the whitespace-split of that copy with its separators made spaces, the separator runs that of the
@@ -118,12 +145,12 @@ def token_columns(normalized: str) -> tuple[list[int], list[int], list[str]]:
     else:
         if IGNORABLE in normalized:
             spans = token_spans(normalized)
-            return [s for s, _, _ in spans], [e for _, e, _ in spans], [k for _, _, k in spans]
+            return [s for s, _, _ in spans], [e for _, e, _ in spans], [k for _, _, k in spans], None
         letters = [ch for ch in non_ascii_chars(normalized) if ch.isalnum()]
         if len(letters) > MAX_STAND_IN_LETTERS or (letters and _STAND_IN in normalized):
             parts = _WORDS.split(normalized)
             offsets = list(accumulate(map(len, parts), initial=0))
-            return offsets[1:-1:2], offsets[2::2], parts[1::2]
+            return offsets[1:-1:2], offsets[2::2], parts[1::2], None
         scanned = normalized
         for ch in letters:
             scanned = scanned.replace(ch, _STAND_IN)
@@ -145,7 +172,7 @@ def token_columns(normalized: str) -> tuple[list[int], list[int], list[str]]:
             k = bisect_right(starts, pos) - 1
             words[k] = normalized[starts[k]:ends[k]]
             pos = scanned.find(_STAND_IN, ends[k])
-    return starts, ends, words
+    return starts, ends, words, separators
 
 
 _START, _END = itemgetter(0), itemgetter(1)  # Match.start, Match.end
@@ -268,9 +295,11 @@ def _coordinated(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int) ->
     skip = skippable()
     out: list[Match] = []
     for m in matches:
-        if m.last_token - m.first_token < 2 or m.distributed:
+        f = m.first_token
+        if m.last_token - f < 2 or m.distributed or f <= i0 \
+                or (keys[f - 1] not in _CONJUNCTIONS or f in breaks) and text[ends[f - 1]:starts[f]].strip() != "/":
             continue
-        rest = keys[m.first_token + 1:m.last_token]
+        rest = keys[f + 1:m.last_token]
         pos = m.first_token
         for _ in range(MAX_CONJUNCTS - 1):
             p = pos - 1
@@ -680,6 +709,8 @@ def _choose(concepts: dict[str, Concept], entries) -> Concept | None:
 def _abbreviations(tokens: Tokens, matches: list[Match], i0: int, i1: int) -> list[Match]:
     """Short forms defined right after a recognised long form, applied to their later occurrences."""
     text = tokens.text
+    if text.find("(", tokens.starts[i0], tokens.ends[i1 - 1] + 3) < 0:
+        return []
     defined: dict[str, Concept] = {}
     for m in matches:
         if m.distributed or text.find("(", m.end, m.end + 2) < 0:
@@ -710,7 +741,8 @@ def _resolve(matches: list[Match], lex: Lexicon, keys: list[str]) -> list[Match]
     ``keys``: the text's token keys) nor the shorter sites inside such a refused one ("artery" in "coronary
     artery disease"). Equal matches count once: two matches with the same start, end, kind and CURIE are equal
     (their tokens follow from the offsets, their concept from the CURIE). Matches that already follow one another
-    without overlap (most sentences' matches, tested by C-level passes) are returned as they are."""
+    without overlap (most sentences' matches, tested by C-level passes) are returned as they are; a match that
+    starts where every kept one has ended is kept without comparing."""
     if len(matches) == 1 or all(map(le, map(_END, matches), map(_START, islice(matches, 1, None)))):
         return matches
     unique: dict[tuple, Match] = {}
@@ -718,8 +750,13 @@ def _resolve(matches: list[Match], lex: Lexicon, keys: list[str]) -> list[Match]
         unique.setdefault((m.start, m.start - m.end, not m.distributed, m.concept.curie), m)
     kept: list[Match] = []
     refused: list[Match] = []  # sites inside a term that does not name them
+    reach = 0  # the end of the kept matches
     for key in sorted(unique):
         m = unique[key]
+        if m.start >= reach:
+            kept.append(m)
+            reach = m.end
+            continue
         group = GROUPS.get(m.concept.type, m.concept.type)
         clash = False
         for k in kept[-12:]:
@@ -738,4 +775,6 @@ def _resolve(matches: list[Match], lex: Lexicon, keys: list[str]) -> list[Match]
             clash = any(r.start <= m.start and m.end <= r.end for r in refused[-4:])
         if not clash:
             kept.append(m)
+            if m.end > reach:
+                reach = m.end
     return kept

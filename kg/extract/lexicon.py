@@ -1020,15 +1020,16 @@ def break_positions(text: str, starts: list[int]) -> frozenset[int]:
 
 def match_starts(lex: Lexicon, keys: list[str]) -> tuple[list[int], list]:
     """(positions, nodes): the token positions where a lexicon match may start (the key begins a term that ends
-    there or may go on with the next key, or over it when it is ``skippable``), and every token's first trie node
-    (None when no term begins with its key)."""
+    there or may go on with the next key, or with the one after it when the next is ``skippable``), and every
+    token's first trie node (None when no term begins with its key)."""
     trie = lex.trie
     skip = skippable()
     nodes = list(map(trie.get, keys))
     following = keys[1:]
     following.append("")
+    following.append("")
     positions = [i for i, node, k in zip(range(len(keys)), nodes, following)
-                 if node is not None and (ENTRIES in node or k in node or k in skip)]
+                 if node is not None and (ENTRIES in node or k in node or k in skip and following[i + 1] in node)]
     return positions, nodes
 
 
@@ -1054,7 +1055,7 @@ def longest_matches(lex: Lexicon, text: str, starts: list[int], ends: list[int],
         branches = None  # (node, token) pairs left to try, last first: a depth-first walk, the word itself first
         while True:
             entries = node.get(ENTRIES)
-            if entries and j + 1 > best_end:
+            if entries and j >= best_end:
                 if j > i and j + 1 < end and j + 1 not in breaks \
                         and text[starts[j]:ends[j]].lower() in adjectives:
                     entries = tuple(e for e in entries if not e.curie.startswith("HP:"))
@@ -1065,7 +1066,6 @@ def longest_matches(lex: Lexicon, text: str, starts: list[int], ends: list[int],
                     if entries:
                         best, best_end = entries, j + 1
             j += 1
-            nxt = None
             if j < end and j not in breaks:
                 key = keys[j]
                 if key in skip and j + 1 < end and j + 1 not in breaks:
@@ -1075,12 +1075,12 @@ def longest_matches(lex: Lexicon, text: str, starts: list[int], ends: list[int],
                             branches = []
                         branches.append((over, j + 1))
                 nxt = node.get(key)
-            if nxt is not None:
-                node = nxt
-            elif branches:
-                node, j = branches.pop()
-            else:
+                if nxt is not None:
+                    node = nxt
+                    continue
+            if not branches:
                 break
+            node, j = branches.pop()
         if best:
             found.append((i, best_end, best))
     return found

@@ -75,6 +75,11 @@ class _Table(dict):
 
 
 _TABLE = _Table(_FIXED)
+
+
+def mapped_to(chars: str) -> str:
+    """The characters that ``normalize_for_matching`` maps to one of ``chars`` without being one ("،" to ",")."""
+    return "".join(sorted(chr(c) for c, target in _FIXED.items() if target in chars and chr(c) not in chars))
 _ASCII_LOWER = min(_FIXED) >= 128  # the table maps every ASCII character as str.lower does
 
 

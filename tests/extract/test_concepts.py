@@ -144,6 +144,22 @@ def test_token_columns_are_the_token_spans_of_any_script():
     assert Tokens("\u03b2-thalassaemia").keys == ["beta", "thalassemia"]
 
 
+def test_token_breaks_are_the_break_positions_of_any_text():
+    from kg.extract.lexicon import break_positions
+    texts = ["short stature, mild (severe) cases; a:b [c] d", "(leading) and trailing,", ", ;x", "", "  ", "x",
+             "caf\u00e9-au-lait (\u03b2-thalassaemia), na\u00efve: 5 \u00b5g",  # a few non-ASCII letters
+             "hypo\u00adpigmentation (skin), eyes",  # a soft hyphen
+             "\u03b1\u03b2\u03b3\u03b4\u03b5 \u03b6\u03b7\u03b8\u03b9\u03ba, "
+             "\u03bb\u03bc\u03bd\u03be\u03bf (\u03c0\u03c1) x",  # more non-ASCII letters than are stood in for
+             "\u0628\u06cc\u0645\u0627\u0631\u060c x: y",  # an Arabic comma: read as written, no break
+             "fever\u060c cough; rash"]
+    for text in texts:
+        tokens = Tokens(text)
+        assert tokens.breaks == break_positions(text, tokens.starts), text
+    tokens = Tokens("fever\u060c cough; rash")
+    assert tokens.breaks == {2}
+
+
 def test_sentence_windows_share_one_token_scan(pipeline):
     text = "She had hearing. Loss of vision and renal cysts were noted."
     cut = text.index("Loss")
