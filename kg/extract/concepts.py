@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import accumulate, islice, repeat
 from operator import itemgetter, le
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 from kg.extract.lexicon import (ARTICLES, CASED, ENTRIES, MATCH_BREAK, QUALITY_ROLES, Lexicon, break_positions,
-                                english_function_words, is_plural, keys_of, longest_matches, match_starts,
+                                english_function_words, is_plural, longest_matches, match_starts,
                                 quality_words, skippable, stem, stems, term_modifiers)
 from kg.extract.normalize import (IGNORABLE, MAX_STAND_IN_LETTERS, mapped_to, non_ascii_chars,
                                   normalize_for_matching, token_spans)
 from kg.model import Concept
-from kg.resources import load_tsv, resource_path
 
 GROUPS = {"Finding": "problem", "Condition": "problem", "ImagingFinding": "problem", "Drug": "drug",
           "Procedure": "test", "Modality": "test", "LabTest": "test", "AnatomicalSite": "anatomy"}
@@ -85,7 +84,7 @@ class Tokens:
         with a plus sign ("3+"). The first are found by C-level passes: a byte per token, 1 for such a token, read
         by ``bytes.find``."""
         if self._quality_positions is None:
-            last = _quality_table()[1]
+            last = _quality_table().last
             flags = bytes(map(last.__contains__, self.keys))
             found = []
             i = flags.find(1)
@@ -237,19 +236,13 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     return _resolve(raw, lex, keys)
 
 
-_ROUTES: frozenset[str] | None = None
-
-
+@lru_cache(maxsize=1)
 def _route_words() -> frozenset[str]:
-    """Keys of the one-word routes of administration of kg/resources/drug_context.tsv ("oral", "subcutaneous").
-    Such a word alone names how a drug is given, not a body site ("oral prednisolone", "100 mg, oral, daily");
-    it stays a site inside a longer term ("oral ulcers", "oral cavity")."""
-    global _ROUTES
-    if _ROUTES is None:
-        rows = load_tsv(resource_path("drug_context.tsv"), ("kind", "cue", "curie"), min_columns=2)
-        _ROUTES = frozenset(keys[0] for keys in (keys_of(r["cue"]) for r in rows if r["kind"] == "route")
-                            if len(keys) == 1)
-    return _ROUTES
+    """Keys of the one-word routes of administration of kg/resources/drug_context.tsv ("oral", "subcutaneous"),
+    as ``drugs.cues`` reads them. Such a word alone names how a drug is given, not a body site ("oral
+    prednisolone", "100 mg, oral, daily"); it stays a site inside a longer term ("oral ulcers", "oral cavity")."""
+    from kg.extract.drugs import cues  # drugs imports this module
+    return cues().words["route"]
 
 
 def _in_proper_name(text: str, starts: list[int], ends: list[int], i: int, j: int, i0: int) -> bool:
@@ -478,9 +471,6 @@ def _names_own_site(lex: Lexicon, keys: list[str], outer: Match, site: Match) ->
 _NAMES_CONCEPT: WeakKeyDictionary = WeakKeyDictionary()
 
 
-_QUALITIES: tuple | None = None
-_PAIR_STARTS: set[str] = set()  # first and last words of the two-word quality phrases (``_quality_table``)
-_PAIR_ENDS: set[str] = set()
 # a value with a unit or "%" right after a quality or its entity, maybe after "at", "to", "of" or a bracket
 _MEASURED = re.compile(
     r"\s*(?:\(\s*|(?:at|to|of|up to)\s+)?[<>≤≥~]?\s*\d[\d.,]*\s*(?:%|[^\W\d_])")
@@ -488,25 +478,35 @@ MAX_ENTITY_WORDS = 5
 MAX_QUALITY_ADVERBS = 2
 
 
-def _quality_table() -> tuple[dict, frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
-    """(quality phrases -> (class, entity word, plus sign), the last keys of the phrases other than grades,
-    copulas, adverbs, quantity words, closing words) from kg/resources/qualities.tsv, term_modifiers.tsv and the
-    English function words of language_stopwords.tsv. A closing word ends the noun phrase of a quality's entity
-    ("reduced reflexes in the legs"); "of" does not ("reduced concentration of receptors")."""
-    global _QUALITIES
-    if _QUALITIES is None:
-        rows = quality_words()
-        phrases = {k: v for k, v in rows.items() if v[0] not in QUALITY_ROLES}
-        copulas = frozenset(k[0] for k, v in rows.items() if v[0] == "copula")
-        own_adverbs = frozenset(k[0] for k, v in rows.items() if v[0] == "adverb")
-        quantity = frozenset(stem(w) for w in term_modifiers("quantity"))
-        closing = (english_function_words() | own_adverbs | copulas
-                   | frozenset(k[0] for k, v in rows.items() if v[0] == "closing")) - {"of"}
-        last = frozenset(k[-1] for k, v in phrases.items() if not v[2])
-        _PAIR_STARTS.update(k[0] for k in phrases if len(k) == 2)
-        _PAIR_ENDS.update(k[1] for k in phrases if len(k) == 2)
-        _QUALITIES = (phrases, last, copulas, own_adverbs | skippable(), quantity, closing)
-    return _QUALITIES
+class QualityTable(NamedTuple):
+    """The quality words, compiled (``_quality_table``)."""
+
+    phrases: dict  # quality phrase keys -> (class, entity word, plus sign)
+    last: frozenset[str]  # the last keys of the phrases other than grades
+    copulas: frozenset[str]
+    adverbs: frozenset[str]
+    quantity: frozenset[str]
+    closing: frozenset[str]
+    pair_starts: frozenset[str]  # first and last words of the two-word phrases
+    pair_ends: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _quality_table() -> QualityTable:
+    """The quality table from kg/resources/qualities.tsv, term_modifiers.tsv and the English function words of
+    language_stopwords.tsv. A closing word ends the noun phrase of a quality's entity ("reduced reflexes in the
+    legs"); "of" does not ("reduced concentration of receptors")."""
+    rows = quality_words()
+    phrases = {k: v for k, v in rows.items() if v[0] not in QUALITY_ROLES}
+    copulas = frozenset(k[0] for k, v in rows.items() if v[0] == "copula")
+    own_adverbs = frozenset(k[0] for k, v in rows.items() if v[0] == "adverb")
+    closing = (english_function_words() | own_adverbs | copulas
+               | frozenset(k[0] for k, v in rows.items() if v[0] == "closing")) - {"of"}
+    return QualityTable(phrases=phrases, last=frozenset(k[-1] for k, v in phrases.items() if not v[2]),
+                        copulas=copulas, adverbs=own_adverbs | skippable(),
+                        quantity=frozenset(stem(w) for w in term_modifiers("quantity")), closing=closing,
+                        pair_starts=frozenset(k[0] for k in phrases if len(k) == 2),
+                        pair_ends=frozenset(k[1] for k in phrases if len(k) == 2))
 
 
 def _qualified(lex: Lexicon, tokens: Tokens, raw: list[Match], positions: list[int], i0: int, i1: int
@@ -525,7 +525,8 @@ def _qualified(lex: Lexicon, tokens: Tokens, raw: list[Match], positions: list[i
     candidates = _quality_candidates(lex, tokens, positions, i0, i1)
     if not candidates:
         return []
-    _, _, _, adverbs, quantity, closing = _quality_table()
+    table = _quality_table()
+    adverbs, quantity, closing = table.adverbs, table.quantity, table.closing
     by_keys, by_concept, _ = lex.qualities
     keys, starts, ends, text, breaks = tokens.keys, tokens.starts, tokens.ends, tokens.text, tokens.breaks
     concepts = lex.concepts
@@ -662,16 +663,18 @@ def _quality_candidates(lex: Lexicon, tokens: Tokens, positions: list[int], i0: 
     follows): a copula before the quality (over adverbs), or after it an adverb or a word that begins an entity or
     a test of ``Lexicon.qualities`` where no lexicon term goes on from the quality with that word ("short
     stature", read by the lexicon)."""
-    phrases, _, copulas, adverbs, _, _ = _quality_table()
+    table = _quality_table()
+    phrases, copulas, adverbs = table.phrases, table.copulas, table.adverbs
+    pair_starts, pair_ends = table.pair_starts, table.pair_ends
     keys, ends, text, breaks = tokens.keys, tokens.ends, tokens.text, tokens.breaks
     entity_starts, nodes = lex.qualities[2], tokens._scan[2]
     out = []
     for t in positions:
         key = keys[t]
-        phrase = (keys[t - 1], key) if t > i0 and key in _PAIR_ENDS else (key,)
+        phrase = (keys[t - 1], key) if t > i0 and key in pair_ends else (key,)
         quality = phrases.get(phrase)
         if quality is None:
-            if t + 1 < i1 and key in _PAIR_STARTS and (key, keys[t + 1]) in phrases:
+            if t + 1 < i1 and key in pair_starts and (key, keys[t + 1]) in phrases:
                 continue  # the first word of a longer phrase ("low-set"), read at its last word
             phrase = (key,)
             quality = phrases.get(phrase)

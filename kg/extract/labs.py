@@ -52,7 +52,7 @@ _INTERVAL = re.compile(rf"\s*(?:[(\[{{]\s*{_LABEL}?|[,;]?\s*{_LABEL}){_BODY}")
 _CELL_INTERVAL = re.compile(rf"\s*{_LABEL}?{_BODY}\s*(?P<unit>\S.*)?$")
 _BELOW = ("<", "≤", "<=", "up to", "less than", "below", "under")
 _VALUE_BELOW = ("<", "≤", "<=", "less than", "below", "under")  # "up to 2726 U/L" is the value reached
-_VALUE_ABOVE = (">", "≥", "=>", "more than", "greater than", "above", "over")
+_VALUE_ABOVE = (">", "≥", ">=", "=>", "more than", "greater than", "above", "over")
 _WORD_AFTER = re.compile(r"\s*([^\W\d_]+)\b")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\W*$")
 _INTERVAL_WORDS = re.compile(r"\b(?:normal|reference|ref|range|upper|lower|limit|nv)\b")

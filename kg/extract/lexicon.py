@@ -16,6 +16,7 @@ import sys
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate, count, repeat
 from operator import add
 from pathlib import Path
@@ -26,7 +27,7 @@ from kg.extract.normalize import normalize_for_matching, token_spans
 from kg.model import Concept
 from kg.resources import load_tsv, ontology_path, resource_path
 
-INDEX_VERSION = "18"
+INDEX_VERSION = "19"
 CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
 PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
@@ -350,8 +351,9 @@ def drug_curies(canon: dict[str, dict], curated: dict[str, set[tuple[str, ...]]]
     "analgesics" carries D010146, Pain; the curated analgesic is D000700). Any other gets an id of its own,
     ``CKG:drug-<slug of its canonical name>``: the dictionary holds no other identifier for it (tree numbers are
     positions, renumbered between MeSH years), and the slug is stable across builds and distinct per canonical
-    name, so neither two drugs nor a drug and a class share a concept. In the index these ids rank as grounded
-    concepts, not as curated CKG ones (which give way to a grounded concept of the same words)."""
+    name (a name whose slug an earlier name in sorted order took gets a hash of the name appended), so neither
+    two drugs nor a drug and a class share a concept. In the index these ids rank as grounded concepts, not as
+    curated CKG ones (which give way to a grounded concept of the same words)."""
     holders: dict[str, int] = {}
     for info in canon.values():
         if info.get("mesh_id"):
@@ -362,7 +364,9 @@ def drug_curies(canon: dict[str, dict], curated: dict[str, set[tuple[str, ...]]]
             for keys in names:
                 named.setdefault(keys, set()).add(curie)
     out = {}
-    for name, info in canon.items():
+    slugs: dict[str, str] = {}
+    for name in sorted(canon):
+        info = canon[name]
         mesh = f"MESH:{info['mesh_id']}" if info.get("mesh_id") else ""
         keys = _name_keys(name)
         if info.get("drugbank_id"):
@@ -372,7 +376,10 @@ def drug_curies(canon: dict[str, dict], curated: dict[str, set[tuple[str, ...]]]
         elif len(named.get(keys, ())) == 1:
             out[name] = next(iter(named[keys]))
         elif mesh in curated or holders.get(info.get("mesh_id"), 0) > 1:
-            out[name] = DRUG_OWN_PREFIX + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+            slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+            if slugs.setdefault(slug, name) != name:
+                slug += "-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+            out[name] = DRUG_OWN_PREFIX + slug
         elif mesh:
             out[name] = mesh
     return out
@@ -823,18 +830,23 @@ def _lab_forms(keys: tuple[str, ...], sample: frozenset[str], direction: frozens
 QUALITY_ROLES = frozenset({"copula", "adverb", "closing"})
 
 
+@lru_cache(maxsize=1)
 def quality_words() -> dict[tuple[str, ...], tuple[str, str, bool]]:
     """Phrases of kg/resources/qualities.tsv as token keys -> (class, key of the word the entity must contain or
-    "", whether the phrase is a grade written with a plus sign: "3+")."""
-    rows = load_tsv(resource_path("qualities.tsv"), ("word", "class", "entity"), min_columns=2)
+    "", whether the phrase is a grade written with a plus sign: "3+"); two rows of the same words raise."""
+    path = resource_path("qualities.tsv")
+    rows = load_tsv(path, ("word", "class", "entity"), min_columns=2)
     out: dict[tuple[str, ...], tuple[str, str, bool]] = {}
     for r in rows:
         keys = keys_of(r["word"].rstrip("+"))
+        if keys in out:
+            raise ResourceError(f"{path}: {r['word']!r} repeats the words of another row")
         if keys:
-            out.setdefault(keys, (r["class"], stem(r["entity"]) if r["entity"] else "", r["word"].endswith("+")))
+            out[keys] = (r["class"], stem(r["entity"]) if r["entity"] else "", r["word"].endswith("+"))
     return out
 
 
+@lru_cache(maxsize=1)
 def english_function_words() -> frozenset[str]:
     """Keys of the English function words of kg/resources/language_stopwords.tsv ("the", "of", "and", "in")."""
     rows = load_tsv(resource_path("language_stopwords.tsv"), ("language", "words"))
@@ -861,7 +873,7 @@ def _quality_splits(keys: tuple[str, ...], words: dict, function: frozenset[str]
     return out
 
 
-def _quality_terms(b: _Builder, terms: list[dict], depth) -> tuple[dict, dict]:
+def _quality_terms(b: _Builder, terms: list[dict], depth) -> tuple[dict, dict, frozenset[str]]:
     """Which HPO term names an entity with a quality of a class (kg/resources/qualities.tsv), read from HPO's
     names and synonyms "<quality> <entity>" and "<entity> <quality>": (entity keys -> {class: curie}, concept ->
     {class: curie}, the first keys of both), the second for the tests and examinations a term's entity names ("CK"

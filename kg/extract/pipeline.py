@@ -76,8 +76,8 @@ class Pipeline:
         (``kg annotate --lab-findings``): the text names a test and a value, not the phenotype, and mention
         corpora such as MACCROBAT annotate them so.
 
-        The same mentions as ``extract(doc).mentions`` (same sections, title, sentences, citation markers and
-        context), without the stages whose output annotate does not show (the language of the document, its
+        The same mentions as ``extract(doc).mentions`` (with ``lab_findings``; same sections, title, sentences,
+        citation markers and context), without the stages whose output annotate does not show (the language of the document, its
         sections and sentences; observations; claims) and without building Mention objects. The text is
         normalised once, for the citation markers and the tokens."""
         text = doc.text

@@ -24,9 +24,10 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _ARABIC = "\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF"
 _DIGIT = "0-9۰-۹٠-٩"
 _MARKER = r"(?:\[[0-9,\s–-]{1,20}\]|<sup>[^<]{1,20}</sup>)"
+_STOP_CHARS = ".!?\u061f"  # the characters a sentence-ending stop can start with
 _LIST_START = r"[ \t]*(?:[-*•+][ \t]+|(?:[0-9]{1,3}|[۰-۹]{1,3})[.)][ \t]+|[-–][ \t]*[0-9۰-۹]{1,3}[-.)])"
 
-_STOP = rf"[.!?؟]*{_MARKER}?[\"'”’»)\]]*{_MARKER}?(?=\s+[\"'“‘«*]?[{_UPPER}{_ARABIC}{_DIGIT}])"
+_STOP = rf"[{_STOP_CHARS}]*{_MARKER}?[\"'”’»)\]]*{_MARKER}?(?=\s+[\"'“‘«*]?[{_UPPER}{_ARABIC}{_DIGIT}])"
 
 
 def _break_pattern(full_stops: bool, headings: bool) -> re.Pattern[str]:
@@ -37,7 +38,7 @@ def _break_pattern(full_stops: bool, headings: bool) -> re.Pattern[str]:
     back at that character, so the regex engine jumps from candidate to candidate instead of trying every
     position. A heading starts a line: "#" or one to three spaces or tabs before it; spaces are candidates only
     with ``headings`` (callers pass False when the text holds no "# " or "#\t", the common case)."""
-    first = "\n" + ("# \t" if headings else "") + (".!?؟" if full_stops else "")
+    first = "\n" + ("# \t" if headings else "") + (_STOP_CHARS if full_stops else "")
     kinds = [r"(?<=\n)[ \t]*\n(?P<blank>)", rf"(?<=\n)(?={_LIST_START})(?P<item>)"]
     if headings:
         kinds += [r"(?<=#)(?<![^\n]#)#{0,5}[ \t][^\n]*(?P<heading>)",
@@ -109,7 +110,7 @@ def _bracket_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 # The characters a match of ``_BRACKETS`` and of ``_BREAKS[full_stops, False]`` can begin with.
 _OPENING_BRACKETS = "(["
-_BREAK_STARTS = {True: "\n.!?\u061f", False: "\n"}
+_BREAK_STARTS = {True: "\n" + _STOP_CHARS, False: "\n"}
 
 
 def char_offsets(chars: str, text: str, start: int, end: int) -> list[int]:

@@ -94,6 +94,9 @@ def test_read_value_and_written_interval():
     t = Tokens("CK was > 1,000 U/L (N < 170).")
     v = labs.read_value(t, 2, len(t.text), len(t.text))
     assert (v.value, v.unit, v.bound) == (1000.0, "U/L", ">")
+    for written, bound in (("CK >= 1000 U/L.", ">"), ("CK => 1000 U/L.", ">"), ("CK <= 10 U/L.", "<")):
+        t2 = Tokens(written)
+        assert labs.read_value(t2, 2, len(written), len(written)).bound == bound, written
     assert labs.written_interval(t.normalized, v.unit_end, len(t.text))[:2] == (None, 170.0)
     assert labs.direction(v, None, 170.0) == "high"
     assert labs.direction(labs.Value(5.0, "", 0, 1, 1, "<"), 4.0, 11.0) == ""
