@@ -790,10 +790,10 @@ def _add_region_adjectives(b: _Builder) -> None:
             curie = site_of(keys)
             if curie:
                 adjectives[keys[0]] = curie
-    for r in load_tsv(resource_path("word_variants.tsv"), ("word", "canonical")):
-        curie = site_of((stem(r["canonical"]),))
-        if curie and r["word"].endswith(_ADJECTIVE_ENDINGS):
-            adjectives.setdefault(r["word"], curie)
+    for word, canonical in _word_variants().items():
+        curie = site_of((stem(canonical),))
+        if curie and word.endswith(_ADJECTIVE_ENDINGS):
+            adjectives.setdefault(word, curie)
     new: dict[tuple[str, ...], str] = {}
     for prefix in term_modifiers("position"):
         for adjective, curie in adjectives.items():
