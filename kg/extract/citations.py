@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 
 from kg.resources import load_tsv, resource_path
 from kg.extract.normalize import non_ascii_chars, normalize_for_matching
-from kg.extract.sentences import char_offsets
+from kg.extract.sentences import char_offsets, matches_at
 from kg.model import CitationContext, CitationMarker, Concept, Evidence, Mention, Sentence
 
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
@@ -73,15 +73,7 @@ def _at_line_start(text: str, pos: int) -> bool:
 def _brackets(norm: str, start: int, end: int) -> list[re.Match]:
     """``_BRACKET.finditer(norm, start, end)``, tried only where a bracket opens: every alternative begins with
     "[", "(" or "<" (``char_offsets``)."""
-    found = []
-    after = start
-    for pos in char_offsets("[(<", norm, start, end):
-        if pos >= after:
-            m = _BRACKET.match(norm, pos, end)
-            if m:
-                found.append(m)
-                after = m.end()
-    return found
+    return matches_at(_BRACKET, norm, char_offsets("[(<", norm, start, end), end)
 
 
 def find_markers(

@@ -18,6 +18,7 @@ from typing import NamedTuple, Optional, Sequence
 
 from kg.errors import ResourceError
 from kg.extract.normalize import non_ascii_chars, normalize_for_matching, parse_number
+from kg.extract.sentences import matches_at
 
 CUES_FILE = "demographics_cues.tsv"
 _KINDS = {"Sex", "AgeUnit", "AgeWord"}
@@ -232,20 +233,6 @@ def _age_value(m: re.Match, cue: str, p: _Patterns) -> Optional[float]:
     return round(number * p.units.get(unit, 1.0), 4)
 
 
-def _matches_at(pattern: re.Pattern, text: str, starts: list[int]) -> list[re.Match]:
-    """``pattern.finditer(text)`` for a pattern that can only match at the positions ``starts`` (ascending):
-    trying those few positions is cheaper than letting the engine scan the whole text."""
-    out = []
-    after = 0
-    for pos in starts:
-        if pos >= after:
-            m = pattern.match(text, pos)
-            if m:
-                out.append(m)
-                after = m.end()
-    return out
-
-
 _ASCII_SEPARATORS = bytes(b if chr(b).isalnum() else 32 for b in range(128)) + bytes(range(128, 256))
 _WORD_RUN = re.compile(r"[^\W_]+")
 
@@ -336,7 +323,7 @@ def find_demographics(text: str, start: int = 0, end: int | None = None, normali
             if digits is None:  # where a number starts a word and a unit may follow: one match each
                 lead = p.number_lead.match
                 digits = [pos for pos in _digit_starts(norm, present) if lead(norm, pos)]
-            matches = _matches_at(age.pattern, norm, digits)
+            matches = matches_at(age.pattern, norm, digits)
         else:
             matches = age.pattern.finditer(norm)
         for m in matches:

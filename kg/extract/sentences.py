@@ -105,7 +105,7 @@ def _is_abbreviation(text: str, start: int, stop: int, abbreviations: dict[str, 
 
 
 def _bracket_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    return [m.span() for m in _matches_at(_BRACKETS, text, end, char_offsets(_OPENING_BRACKETS, text, start, end))]
+    return [m.span() for m in matches_at(_BRACKETS, text, char_offsets(_OPENING_BRACKETS, text, start, end), end)]
 
 
 # The characters a match of ``_BRACKETS`` and of ``_BREAKS[full_stops, False]`` can begin with.
@@ -132,15 +132,16 @@ def char_offsets(chars: str, text: str, start: int, end: int) -> list[int]:
     return found
 
 
-def _matches_at(pattern: re.Pattern, text: str, end: int, positions: Iterable[int]) -> list[re.Match]:
+def matches_at(pattern: re.Pattern, text: str, positions: Iterable[int], end: int | None = None) -> list[re.Match]:
     """``pattern.finditer(text, start, end)`` for a pattern whose every match begins at one of ``positions`` (the
-    offsets from ``start`` on of the characters it can begin with, or more): the regex engine tries those few
-    offsets instead of scanning every character."""
+    offsets from ``start`` on of the characters it can begin with, or more; ascending): the regex engine tries
+    those few offsets instead of scanning every character."""
     found = []
     after = 0
+    stop = len(text) if end is None else end
     for pos in positions:
         if pos >= after:
-            m = pattern.match(text, pos, end)
+            m = pattern.match(text, pos, stop)
             if m:
                 found.append(m)
                 after = m.end()
@@ -159,7 +160,7 @@ def _spans(text: str, start: int, end: int, full_stops: bool) -> list[tuple[int,
     b = 0
     begin = start
     matches = pattern.finditer(text, start, end) if headings else \
-        _matches_at(pattern, text, end, char_offsets(_BREAK_STARTS[full_stops], text, start, end))
+        matches_at(pattern, text, char_offsets(_BREAK_STARTS[full_stops], text, start, end), end)
     for m in matches:
         kind = m.lastgroup
         if kind == "stop":

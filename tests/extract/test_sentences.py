@@ -7,7 +7,7 @@ import pytest
 
 from kg.errors import ResourceError
 from kg.extract.sections import find_sections
-from kg.extract.sentences import _BREAKS, _BREAK_STARTS, _matches_at, char_offsets, load_abbreviations, split_sentences
+from kg.extract.sentences import _BREAKS, _BREAK_STARTS, char_offsets, matches_at, load_abbreviations, split_sentences
 from kg.model import Section
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,7 +116,7 @@ def test_breaks_are_tried_where_they_can_begin(text):
         pattern = _BREAKS[full_stops, False]
         for start, end in ((0, len(text)), (len(text) // 3, len(text) - len(text) // 4)):
             expected = [m.span() for m in pattern.finditer(text, start, end)]
-            found = _matches_at(pattern, text, end, char_offsets(_BREAK_STARTS[full_stops], text, start, end))
+            found = matches_at(pattern, text, char_offsets(_BREAK_STARTS[full_stops], text, start, end), end)
             assert [m.span() for m in found] == expected
 
 
