@@ -304,7 +304,20 @@ class _Searched:
 def _looks_complete(parts: list[str], year: _Searched, doi: _Searched) -> bool:
     """The entry (its lines ``parts``, joined by spaces) has a year (``year``: an ``_ANY_YEAR`` search of its
     lines) and ends in a number (pages), a full stop after one allowed, or has a DOI (``doi``: a ``_DOI`` search)."""
-    return year.any_in(parts) and (_ends_in_number(" ".join(parts)) or doi.any_in(parts))
+    return year.any_in(parts) and (_ends_in_number(" ".join(_last_two_written(parts))) or doi.any_in(parts))
+
+
+def _last_two_written(parts: list[str]) -> list[str]:
+    """The last two lines with a non-space character, in order: the end of the entry that ``_ends_in_number``
+    reads (its last character, and the one before a final full stop) lies in them, so the whole entry need not
+    be joined again for each line."""
+    last: list[str] = []
+    for p in reversed(parts):
+        if p and not p.isspace():
+            last.append(p)
+            if len(last) == 2:
+                break
+    return last[::-1]
 
 
 def _ends_in_number(entry: str) -> bool:
