@@ -540,7 +540,9 @@ def build(version: str = "") -> Lexicon:
     # drugs
     data = pickle.load(bz2.open(_drug_path()))
     canon = data["drug_canonical_to_data"]
-    curies = drug_curies(canon, _curated_names())
+    curated = _curated_concepts()
+    term_tables = [_term_rows(path) for path in sorted(ontology_path(".").glob("terms_*.tsv"))]
+    curies = drug_curies(canon, _curated_names(curated, term_tables))
     for variant, canonicals in sorted(data["drug_variant_to_canonical"].items()):
         for name in canonicals[:1]:
             curie = curies.get(name, "")
@@ -554,9 +556,9 @@ def build(version: str = "") -> Lexicon:
                 b.add_form(variant, curie, PRIMARY, "drug")
 
     # curated ontology and bulk term tables
-    _add_curated(b)
-    for path in sorted(ontology_path(".").glob("terms_*.tsv")):
-        _add_terms(b, path)
+    _add_curated(b, curated)
+    for rows in term_tables:
+        _add_terms(b, rows)
     # multilingual labels
     for path in sorted(ontology_path(".").glob("labels_*.tsv")):
         lang = path.stem.split("_", 1)[1]
@@ -952,24 +954,30 @@ def _term_rows(path: Path) -> list[dict[str, str]]:
     return load_tsv(path, ("curie", "type", "label", "synonyms"), min_columns=3, allowed={"type": set(CONCEPT_TYPES)})
 
 
-def _curated_names() -> dict[str, set[tuple[str, ...]]]:
-    """The English names (``_name_keys``) of each concept of ontology/concepts.ttl and the terms_*.tsv tables."""
+def _curated_names(curated=None, term_tables=None) -> dict[str, set[tuple[str, ...]]]:
+    """The English names (``_name_keys``) of each concept of ontology/concepts.ttl (``curated``, as
+    ``_curated_concepts`` reads it) and of the terms_*.tsv tables (``term_tables``: their rows); each is read here
+    when not given."""
+    if curated is None:
+        curated = _curated_concepts()
+    if term_tables is None:
+        term_tables = [_term_rows(path) for path in sorted(ontology_path(".").glob("terms_*.tsv"))]
     out: dict[str, set[tuple[str, ...]]] = {}
-    for curie, _, _, label, alts in _curated_concepts():
+    for curie, _, _, label, alts in curated:
         out.setdefault(curie, set()).update(_name_keys(str(n)) for n in [label, *alts]
                                             if not getattr(n, "language", None) or n.language == "en")
-    for path in sorted(ontology_path(".").glob("terms_*.tsv")):
-        for r in _term_rows(path):
+    for rows in term_tables:
+        for r in rows:
             names = [r["label"], *filter(None, (x.strip() for x in r["synonyms"].split("|")))]
             out.setdefault(r["curie"], set()).update(map(_name_keys, names))
     return out
 
 
-def _add_curated(b: _Builder) -> None:
+def _add_curated(b: _Builder, curated: list[tuple[str, str, bool, str, list]]) -> None:
     """Concepts of ontology/concepts.ttl. One that an earlier source created keeps its label, except where the drug
     list created it under a MeSH id: that label is only the name of the first drug carrying the id (a DrugBank id
-    is the drug's own, and keeps the drug's name)."""
-    for curie, ctype, crest, label, alts in _curated_concepts():
+    is the drug's own, and keeps the drug's name). ``curated``: as ``_curated_concepts`` reads them."""
+    for curie, ctype, crest, label, alts in curated:
         old = b.concepts.get(curie)
         kept = old is not None and curie not in b.drug_named
         b.drug_named.discard(curie)
@@ -981,15 +989,16 @@ def _add_curated(b: _Builder) -> None:
                 b.labels.setdefault(curie, []).append((str(alt), alt.language))
 
 
-def _add_terms(b: _Builder, path: Path) -> None:
-    """Rows ``curie, type, label, synonyms`` (synonyms separated by '|'): English terms curated in bulk.
+def _add_terms(b: _Builder, rows: list[dict[str, str]]) -> None:
+    """Rows ``curie, type, label, synonyms`` of a terms_*.tsv table (``_term_rows``; synonyms separated by '|'):
+    English terms curated in bulk.
 
     A row for a CURIE that another source already defines only adds synonyms: the type stays what HPO or the
     curated ontology (ontology/concepts.ttl, where deliberate type overrides live) says, so a bulk table cannot
     turn an imaging modality into a procedure or an HPO phenotype into a diagnosis. A concept the drug list
     created under a MeSH id takes the row's label (the drug list names it after whichever drug carried the id
     first)."""
-    for r in _term_rows(path):
+    for r in rows:
         curie = r["curie"]
         old = b.concepts.get(curie)
         if old is None:
