@@ -323,6 +323,70 @@ def table_row_negated(row: str, offset: int) -> bool:
     return None not in kinds and "negative" in kinds
 
 
+INDEX_HEADER_WORDS = 6  # a header cell longer than this is a description, not a column name
+
+
+@lru_cache(maxsize=1)
+def _index_headers() -> tuple[tuple[str, ...], ...]:
+    """Header phrases naming the index patient's column, from kg/resources/table_index_headers.tsv."""
+    return tuple(keys_of(r["phrase"]) for r in load_tsv(resource_path("table_index_headers.tsv"), ("phrase",)))
+
+
+def index_column(header: str) -> int | None:
+    """The column of a table whose header row (cells separated by tabs) names the report's own patient
+    ("Index case", "Present patient"), when exactly one column does; else None."""
+    cells = header.split("\t")
+    if len(cells) < 2:
+        return None
+    found = []
+    for k, cell in enumerate(cells):
+        keys = keys_of(cell)
+        if not keys or len(keys) > INDEX_HEADER_WORDS:
+            continue
+        for phrase in _index_headers():
+            n = len(phrase)
+            if any(keys[i:i + n] == phrase for i in range(len(keys) - n + 1)):
+                found.append(k)
+                break
+    return found[0] if len(found) == 1 else None
+
+
+def index_cell_reading(row: str, offset: int, header_cells: int, column: int) -> tuple[bool, str] | None:
+    """(negated, subject) of the finding at character ``offset`` of a table row, read from the index patient's
+    column ``column`` of a table whose header has ``header_cells`` cells; None when the row's cells do not line up
+    with the header. A finding named in the first cell takes the index patient's cell: a negative value ("No",
+    "-") negates it, a neutral one ("?", "N.D.", "Unknown (shaved)") says nothing of the patient (subject
+    "other"), any other value affirms it for the patient. A finding written in another cell belongs to the
+    patient only in the index column."""
+    cells = row.split("\t")
+    if len(cells) != header_cells or column == 0:
+        return None
+    pos = 0
+    at = None
+    for k, cell in enumerate(cells):
+        if pos <= offset < pos + len(cell):
+            at = k
+            break
+        pos += len(cell) + 1
+    if at is None:
+        return None
+    if at != 0:
+        return False, "patient" if at == column else "other"
+    value = cells[column].strip()
+    if not value:
+        return False, "other"
+    meanings = table_values()
+    meaning = meanings.get("".join(value.casefold().split()))
+    if meaning is None:
+        first = value.split()[0].casefold()
+        meaning = meanings.get(first) if len(first) < len(value) else None
+    if meaning == "negative":
+        return True, "patient"
+    if meaning == "neutral":
+        return False, "other"
+    return False, "patient"
+
+
 TABLE_CELL = 40  # characters: a short line between table rows ("Facial anomalies", "+") is a cell, not a caption
 
 

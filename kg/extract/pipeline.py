@@ -128,6 +128,8 @@ class Pipeline:
         captions: dict[tuple[int, int], str | None] = {}
         caption_at: dict[int, tuple[int, int]] = {}  # line start -> caption span (``context.table_caption``)
         rows: dict[int, str] = {}  # table row start -> subject of the row
+        headers: dict[tuple[int, int], tuple[int, int] | None] = {}  # caption -> (header cells, index column)
+        row_headers: dict[int, tuple[int, int] | None] = {}
         text = tokens.text
         lexicon = self.lexicon
         pronouns, background = context.PRONOUNS, context.BACKGROUND
@@ -180,19 +182,37 @@ class Pipeline:
                     row_end = text.find("\n", m.end)
                     row = text[row_start:row_end if row_end >= 0 else len(text)]
                     if "\t" in row:
-                        negated = negated or context.table_row_negated(row, m.start - row_start)
                         if row_start not in rows:
                             caption = context.table_caption(text, row_start, caption_at)
                             if caption not in captions:
                                 captions[caption] = context.caption_subject(text[caption[0]:caption[1]])
+                                headers[caption] = _index_header(text, caption)
                             rows[row_start] = captions[caption] or context.line_subject(row, s.section_kind)
-                        m_subject = rows[row_start]
+                            row_headers[row_start] = headers[caption]
+                        header = row_headers[row_start]
+                        reading = header and context.index_cell_reading(row, m.start - row_start, *header)
+                        if reading:
+                            negated = negated or reading[0]
+                            m_subject = reading[1]
+                        else:
+                            negated = negated or context.table_row_negated(row, m.start - row_start)
+                            m_subject = rows[row_start]
                 mention_subject = "family" if attrs.family else m_subject
                 if attrs.hypothetical and mention_subject == "patient":
                     mention_subject = "other"
                 out.append((m.start, m.end, m.concept, negated, attrs.historical, attrs.uncertain or attrs.hypothetical,
                             mention_subject, section, si))
         return labs.with_lab_findings(lexicon, tokens, sentences, out) if lab_findings else out
+
+
+def _index_header(text: str, caption: tuple[int, int]) -> tuple[int, int] | None:
+    """(number of cells, index patient's column) of the header row under a table's caption (the line after it),
+    when that row names the index patient's column (``context.index_column``); else None."""
+    start = caption[1] + 1 if caption[1] else 0
+    end = text.find("\n", start)
+    header = text[start:end if end >= 0 else len(text)]
+    column = context.index_column(header)
+    return None if column is None else (header.count("\t") + 1, column)
 
 
 def _subject_keys(tokens: Tokens, first: int, keys: list[str], starts: list[int] | None = None) -> list[str]:

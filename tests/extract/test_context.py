@@ -4,7 +4,7 @@ from __future__ import annotations
 from kg.extract.concepts import Tokens
 from kg.extract.context import (Attributes, Scopes, attributes_for, caption_subject, context_rules, cue_starts,
                                 find_triggers, line_subject, scan_phrases, sentence_subject, subject_cues,
-                                table_caption, table_row_negated)
+                                table_caption, table_row_negated, index_column, index_cell_reading)
 from kg.model import Document
 
 
@@ -107,6 +107,41 @@ def test_annotate_reads_tables_and_abbreviations(pipeline):
     assert by_text["hypogonadism"]["negated"]
     assert by_text["ataxia"]["subject"] == "literature"
     assert by_text["splenomegaly"]["subject"] == "other"
+
+
+def test_index_column_is_the_one_header_cell_naming_the_reports_own_patient():
+    assert index_column("Clinical feature (HPO id)\tIndex case\tAffected brother\tFindings in 25 previously "
+                        "reported cases") == 1
+    assert index_column("Feature\tReported cases (n = 12)\tPresent patient") == 2
+    assert index_column("Feature\tPatient 1\tPatient 2\tPatient 3") is None
+    assert index_column("Feature\tOur patient\tThis case report of 2001") is None  # two columns claim it
+    assert index_column("Ataxia in the index case was mild") is None
+
+
+def test_index_cell_reading_takes_the_index_patients_cell():
+    row = "Chronic diarrhea (HP:0002028)\tN\tY\t24/25 (96%)"
+    assert index_cell_reading(row, 0, 4, 1) == (True, "patient")
+    assert index_cell_reading(row, 0, 4, 2) == (False, "patient")
+    row = "Unusual hair (trichorrhexis nodosa)\tUnknown (shaved)\tY\t20/20"
+    assert index_cell_reading(row, row.index("trichorrhexis"), 4, 1) == (False, "other")
+    row = "Findings at onset\tmacrocephaly\tseizures"
+    assert index_cell_reading(row, row.index("seizures"), 3, 1) == (False, "other")
+    assert index_cell_reading(row, row.index("macrocephaly"), 3, 1) == (False, "patient")
+    assert index_cell_reading("Ataxia\tY", 0, 4, 1) is None  # cells do not line up with the header
+
+
+def test_annotate_reads_a_table_by_its_index_patient_column(pipeline):
+    text = ("Case presentation\nA 3-month-old boy was admitted with chronic diarrhoea.\n"
+            "Table 1. Clinical features of the index case, his brother and previously reported cases.\n"
+            "Feature\tIndex case\tAffected brother\tPreviously reported cases\n"
+            "Hypertelorism\tN\tN\t20/20 (100%)\nIntrauterine growth retardation\tY\tY\t23/25 (92%)\n"
+            "Villous atrophy\t?\tY\t21/21\n")
+    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    by_text = {r["text"].lower(): r for r in rows if r["id"].startswith("HP:")}
+    assert by_text["hypertelorism"]["negated"] and by_text["hypertelorism"]["subject"] == "patient"
+    assert not by_text["intrauterine growth retardation"]["negated"]
+    assert by_text["intrauterine growth retardation"]["subject"] == "patient"
+    assert by_text["villous atrophy"]["subject"] == "other"
 
 
 def test_a_relative_who_reports_a_finding_is_not_its_subject(pipeline):
