@@ -16,6 +16,7 @@ from kg.extract.lexicon import (ARTICLES, CASED, ENTRIES, MATCH_BREAK, QUALITY_R
 from kg.extract.normalize import (IGNORABLE, MAX_STAND_IN_LETTERS, mapped_to, non_ascii_chars,
                                   normalize_for_matching, token_spans)
 from kg.model import Concept
+from kg.resources import load_tsv, resource_path
 
 GROUPS = {"Finding": "problem", "Condition": "problem", "ImagingFinding": "problem", "Drug": "drug",
           "Procedure": "test", "Modality": "test", "LabTest": "test", "AnatomicalSite": "anatomy"}
@@ -213,6 +214,8 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
             if best.type == "AnatomicalSite" and (j - i == 1 and keys[i] in routes
                                                   or _in_proper_name(text, starts, ends, i, j, i0)):
                 continue
+            if ends[i] - starts[i] == 2 and j - i == 1 and i > i0 and _in_address(text, starts, ends, i):
+                continue
             if best.curie in plurals and is_plural(tokens.normalized[starts[j - 1]:ends[j - 1]]):
                 best = concepts.get(plurals[best.curie], best)
             raw.append(_new_tuple(Match, (starts[i], ends[j - 1], best, i, j, False)))
@@ -254,6 +257,27 @@ def _in_proper_name(text: str, starts: list[int], ends: list[int], i: int, j: in
         return False
     word = text[starts[i - 1]:ends[i - 1]]
     return word[0].isupper() and not word.isupper()
+
+
+_COUNTRIES = (", USA", ", U.S.A", ", United States", ", Canada")
+
+
+@lru_cache(maxsize=1)
+def _place_codes() -> frozenset[str]:
+    """Postal codes of states and provinces, from kg/resources/place_codes.tsv."""
+    return frozenset(r["code"] for r in load_tsv(resource_path("place_codes.tsv"), ("code",)))
+
+
+def _in_address(text: str, starts: list[int], ends: list[int], i: int) -> bool:
+    """Whether token ``i`` (two letters) is the state code that closes an address: in capitals, after a
+    capitalised place name and a comma, and before the bracket that closes the address or the country
+    ("(Diagnostic Instruments, Sterling Heights, MI)", "St. Louis, MO, USA")."""
+    s, e = starts[i], ends[i]
+    if text[s:e] not in _place_codes() or text[s - 2:s] != ", " \
+            or not (text[e:e + 1] == ")" or text.startswith(_COUNTRIES, e)):
+        return False
+    word = text[starts[i - 1]:ends[i - 1]]
+    return word[:1].isupper() and not word.isupper()
 
 
 _NEGATING: frozenset[str] | None = None

@@ -303,3 +303,19 @@ def test_region_adjectives_of_organs_name_the_organ_site(pipeline):
     assert ("intraduodenal", "UBERON:0002114") in sites
     assert any(t.startswith("para-aortic") for t, _ in sites)
     assert not any("intravenous" in t for t, _ in sites)
+
+
+def test_a_state_code_closing_an_address_is_no_abbreviation(pipeline):
+    text = "Images were captured with a CCD camera (Diagnostic Instruments, Sterling Heights, MI)."
+    assert ("MI", "HP:0001658") not in _found(pipeline, text)
+    text = "Biopsies were stained with antibodies from Sigma (St. Louis, MS, USA)."
+    assert not any(t == "MS" for t, _ in _found(pipeline, text))
+    assert ("MI", "HP:0001658") in _found(pipeline, "He had hypertension, MI, and a stroke.")
+    assert ("MI", "HP:0001658") in _found(pipeline, "Risk factors: Smoking, MI, diabetes.")
+
+
+def test_renal_impairment_and_electrolyte_imbalance_are_findings(pipeline):
+    found = _found(pipeline, "He developed renal impairment, which worsened his electrolyte imbalance.")
+    assert ("renal impairment", "HP:0000083") in found
+    assert ("electrolyte imbalance", "HP:0003111") in found
+    assert ("Impaired renal function", "HP:0000083") in _found(pipeline, "Impaired renal function was noted.")
