@@ -48,6 +48,8 @@ class Tokens:
         self._scan: tuple | None = None  # see ``_scan_for``
         self._breaks: frozenset[int] | None = None
         self._quality_positions: list[int] | None = None
+        self._abbreviations: dict[str, Concept | None] = {}  # short form -> its definition's concept (``_define``)
+        self._abbreviation_uses: list[tuple[int, int, str]] = []  # (start, end, short form), in text order
 
     @cached_property
     def spans(self) -> list[tuple[int, int, str]]:
@@ -178,7 +180,7 @@ def _columns(normalized: str) -> tuple[list[int], list[int], list[str], list[byt
 _START, _END = itemgetter(0), itemgetter(1)  # Match.start, Match.end
 _new_tuple = tuple.__new__  # Match(...) without the Python-level __new__ of a named tuple: several times cheaper
 _ABBREV = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-]{1,9})\s*\)")
-_WORD = re.compile(r"[A-Za-z]+")
+_WORD_STARTS = re.compile(r"[^\s(]+")
 
 
 def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = None) -> list[Match]:
@@ -196,7 +198,7 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     lo, hi = bisect_left(positions, i0), bisect_left(positions, i1)
     qualities = tokens.quality_positions
     q_lo, q_hi = bisect_left(qualities, i0), bisect_left(qualities, i1)
-    if lo == hi and q_lo == q_hi:
+    if lo == hi and q_lo == q_hi and not _used_in(tokens, i0, i1):
         return []
     raw: list[Match] = []
     concepts, plurals = lex.concepts, lex.plurals
@@ -232,9 +234,9 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
             raw.extend(_coordinated_of(lex, tokens, raw, i1))
     if q_lo < q_hi:
         raw.extend(_qualified(lex, tokens, raw, qualities[q_lo:q_hi], i0, i1))
+    raw = _abbreviations(tokens, raw, i0, i1)
     if not raw:
         return raw
-    raw.extend(_abbreviations(tokens, raw, i0, i1))
     raw.extend(sites)
     return _resolve(raw, lex, keys)
 
@@ -734,32 +736,94 @@ def _choose(concepts: dict[str, Concept], entries) -> Concept | None:
 
 
 def _abbreviations(tokens: Tokens, matches: list[Match], i0: int, i1: int) -> list[Match]:
-    """Short forms defined right after a recognised long form, applied to their later occurrences."""
+    """The sentence's matches (tokens [i0, i1)) read with the short forms the text defines ("long form (SF)").
+
+    A short form written in brackets right after a recognised long form stands for its concept; one written
+    after words that spell it (Schwartz and Hearst's alignment) but hold no concept stands for none ("identity
+    by descent (IBD)"; ``_define``). The first definition of a
+    short form holds from there to the end of the text (``Tokens``): each later use takes the defined concept,
+    and a match of the lexicon's own reading of it ("IBD" inflammatory bowel disease) is dropped."""
+    text, starts, ends = tokens.text, tokens.starts, tokens.ends
+    s0, s1 = starts[i0], ends[i1 - 1]
+    if text.find("(", s0, s1 + 3) >= 0:
+        _define(tokens, matches, s0, s1 + 3)
+    uses = tokens._abbreviation_uses
+    if not uses:
+        return matches
+    lo, hi = bisect_left(uses, (s0,)), bisect_left(uses, (s1 + 1,))
+    if lo == hi:
+        return matches
+    defined = tokens._abbreviations
+    at = {(s, e): defined[short] for s, e, short in uses[lo:hi]}
+    kept = [m for m in matches if (m.start, m.end) not in at or m.concept is at[m.start, m.end]]
+    have = {(m.start, m.end) for m in kept if not m.distributed}
+    for (s, e), concept in at.items():
+        if concept is not None and (s, e) not in have:
+            k = bisect_left(starts, s)
+            kept.append(Match(s, e, concept, k, bisect_left(starts, e, k)))
+    return kept
+
+
+def _used_in(tokens: Tokens, i0: int, i1: int) -> bool:
+    """Whether tokens [i0, i1) hold a use of a short form the text has defined so far."""
+    uses = tokens._abbreviation_uses
+    if not uses or i0 >= i1:
+        return False
+    k = bisect_left(uses, (tokens.starts[i0],))
+    return k < len(uses) and uses[k][0] <= tokens.ends[i1 - 1]
+
+
+def _define(tokens: Tokens, matches: list[Match], s0: int, s1: int) -> None:
+    """Records the short forms defined in text[s0:s1] (see ``_abbreviations``) and their uses from there on. The
+    long form is the one Schwartz and Hearst's alignment finds; its concept is that of a match spanning it
+    exactly ("moderately dilated left ventricle (LV)": LV is the left ventricle, not the dilatation). A long form
+    that no match spans but that holds a match ("segment elevation myocardial infarction (STEMI)", a variant
+    wording) defines nothing: the lexicon's reading of the short form stands. One that holds no match at all
+    ("identity by descent (IBD)", "Child-Pugh (CP)") defines a short form that names no concept here."""
     text = tokens.text
-    if text.find("(", tokens.starts[i0], tokens.ends[i1 - 1] + 3) < 0:
-        return []
-    defined: dict[str, Concept] = {}
-    for m in matches:
-        if m.distributed or text.find("(", m.end, m.end + 2) < 0:
+    defined = tokens._abbreviations
+    new = []
+    for d in _ABBREV.finditer(text, s0, s1):
+        short = d.group(1)
+        if short in defined or not short[0].isupper():
             continue
-        tail = _ABBREV.match(text, m.end + (1 if text[m.end:m.end + 1] == " " else 0))
-        if not tail:
+        lf_end = d.start()
+        while lf_end > s0 and text[lf_end - 1] in " [":
+            lf_end -= 1
+        lf_start = _long_form(text, short, lf_end, s0)
+        if lf_start < 0:
             continue
-        short = tail.group(1)
-        initials = "".join(w[0] for w in _WORD.findall(text, m.start, m.end)).lower()
-        if short[0].lower() == text[m.start].lower() or short.lower() in initials or initials.startswith(short[0].lower()):
-            defined.setdefault(short, m.concept)
-    if not defined:
-        return []
-    found = []
-    already = {(m.start, m.end) for m in matches if not m.distributed}
-    starts, ends = tokens.starts, tokens.ends
-    for k in range(i0, i1):
-        s, e = starts[k], ends[k]
-        concept = defined.get(text[s:e])
-        if concept is not None and (s, e) not in already:
-            found.append(Match(s, e, concept, k, k + 1))
-    return found
+        concept = next((m.concept for m in matches if m.start == lf_start and m.end == lf_end and not m.distributed),
+                       None)
+        if concept is None and (sum(map(str.isupper, short)) < 2
+                                or any(lf_start < m.end and m.start < lf_end for m in matches)):
+            continue
+        defined[short] = concept
+        new.extend((u.start(), u.end(), short) for u in
+                   re.compile(rf"(?<![A-Za-z0-9]){re.escape(short)}(?![A-Za-z0-9])").finditer(text, d.start(1)))
+    if new:
+        tokens._abbreviation_uses = sorted(tokens._abbreviation_uses + new)
+
+
+def _long_form(text: str, short: str, end: int, floor: int) -> int:
+    """Start of the long form that the words before ``end`` (not before ``floor``) give ``short`` (Schwartz and
+    Hearst 2003): its letters and digits found in order, right to left, within min(len + 5, 2 * len) words, the
+    first at the start of a word; -1 when they do not spell it."""
+    words = [w.start() for w in _WORD_STARTS.finditer(text, max(floor, end - 20 * len(short)), end)]
+    if not words:
+        return -1
+    lo = words[-min(len(words), len(short) + 5, 2 * len(short))]
+    i = end - 1
+    for k in range(len(short) - 1, -1, -1):
+        c = short[k].lower()
+        if not c.isalnum():
+            continue
+        while i >= lo and (text[i].lower() != c or k == 0 and i > lo and text[i - 1].isalnum()):
+            i -= 1
+        if i < lo:
+            return -1
+        i -= 1
+    return i + 1
 
 
 def _resolve(matches: list[Match], lex: Lexicon, keys: list[str]) -> list[Match]:

@@ -319,3 +319,20 @@ def test_renal_impairment_and_electrolyte_imbalance_are_findings(pipeline):
     assert ("renal impairment", "HP:0000083") in found
     assert ("electrolyte imbalance", "HP:0003111") in found
     assert ("Impaired renal function", "HP:0000083") in _found(pipeline, "Impaired renal function was noted.")
+
+
+def test_a_short_form_defined_in_the_text_holds_to_its_end(pipeline):
+    text = ("Severe mitral regurgitation (MR) was found on echocardiography. Two years later the MR recurred. "
+            "A moderately dilated left ventricle (LV) was seen; the LV was hypokinetic.")
+    found = _found(pipeline, text)
+    assert found.count(("MR", "HP:0001653")) == 2
+    assert ("MR", "RADLEX:RID10312") not in found
+    assert found.count(("LV", "UBERON:0002084")) == 2
+
+
+def test_a_short_form_whose_long_form_names_no_concept_drops_the_lexicons_reading(pipeline):
+    text = "Identity by descent (IBD) was calculated with PLINK. The IBD segments were long."
+    assert not any(t == "IBD" for t, _ in _found(pipeline, text))
+    text = "The patient had ST-segment elevation myocardial infarction (STEMI). STEMI was treated."
+    assert sum(t == "STEMI" for t, _ in _found(pipeline, text)) == 2
+    assert any(t == "IBD" for t, _ in _found(pipeline, "He had IBD since childhood."))
