@@ -49,7 +49,6 @@ class Tokens:
         self._breaks: frozenset[int] | None = None
         self._quality_positions: list[int] | None = None
         self._abbreviations: dict[str, Concept | None] = {}  # short form -> its definition's concept (``_define``)
-        self._abbreviation_uses: list[tuple[int, int, str]] = []  # (start, end, short form), in text order
 
     @cached_property
     def spans(self) -> list[tuple[int, int, str]]:
@@ -80,6 +79,14 @@ class Tokens:
         between tokens, computed once per text (``recognize`` is called per sentence)."""
         self._scan = (lex, *match_starts(lex, self.keys), self.breaks)
         return self._scan
+
+    @cached_property
+    def short_forms(self) -> list[tuple[int, str, int]]:
+        """(bracket offset, short form, its offset) of each bracketed word with two capitals at least ("(IBD)"),
+        the candidate definitions of ``_abbreviations``, found by one pass over the text."""
+        return [(m.start(), short, m.start(1)) for m in _SHORT_FORM.finditer(self.text)
+                if sum(map(str.isupper, short := m.group(1))) >= 2]
+
 
     @property
     def quality_positions(self) -> list[int]:
@@ -179,8 +186,7 @@ def _columns(normalized: str) -> tuple[list[int], list[int], list[str], list[byt
 
 _START, _END = itemgetter(0), itemgetter(1)  # Match.start, Match.end
 _new_tuple = tuple.__new__  # Match(...) without the Python-level __new__ of a named tuple: several times cheaper
-_ABBREV = re.compile(r"\(\s*([A-Za-z][A-Za-z0-9\-]{1,9})\s*\)")
-_WORD_STARTS = re.compile(r"[^\s(]+")
+_SHORT_FORM = re.compile(r"\(\s*([A-Z][A-Za-z0-9\-]{1,9})\s*\)")
 
 
 def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = None) -> list[Match]:
@@ -198,7 +204,7 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     lo, hi = bisect_left(positions, i0), bisect_left(positions, i1)
     qualities = tokens.quality_positions
     q_lo, q_hi = bisect_left(qualities, i0), bisect_left(qualities, i1)
-    if lo == hi and q_lo == q_hi and not _used_in(tokens, i0, i1):
+    if lo == hi and q_lo == q_hi:
         return []
     raw: list[Match] = []
     concepts, plurals = lex.concepts, lex.plurals
@@ -207,6 +213,7 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     prefixes = _negating_prefixes()
     routes = _route_words()
     sites: list[Match] = []
+    defined = tokens._abbreviations
     for i, j, entries in longest_matches(lex, text, starts, ends, keys, breaks, positions[lo:hi], nodes, i1):
         best = concepts.get(entries[0].curie) or _choose(concepts, entries)
         if best is not None:
@@ -216,8 +223,15 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
             if best.type == "AnatomicalSite" and (j - i == 1 and keys[i] in routes
                                                   or _in_proper_name(text, starts, ends, i, j, i0)):
                 continue
-            if ends[i] - starts[i] == 2 and j - i == 1 and i > i0 and _in_address(text, starts, ends, i):
-                continue
+            if j - i == 1 and text[starts[i]].isupper():
+                if ends[i] - starts[i] == 2 and i > i0 and _in_address(text, starts, ends, i):
+                    continue
+                if defined:
+                    short = text[starts[i]:ends[i]]
+                    if short in defined and best is not defined[short]:
+                        best = defined[short]
+                        if best is None:
+                            continue
             if best.curie in plurals and is_plural(tokens.normalized[starts[j - 1]:ends[j - 1]]):
                 best = concepts.get(plurals[best.curie], best)
             raw.append(_new_tuple(Match, (starts[i], ends[j - 1], best, i, j, False)))
@@ -234,7 +248,14 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
             raw.extend(_coordinated_of(lex, tokens, raw, i1))
     if q_lo < q_hi:
         raw.extend(_qualified(lex, tokens, raw, qualities[q_lo:q_hi], i0, i1))
-    raw = _abbreviations(tokens, raw, i0, i1)
+    short_forms = tokens.short_forms
+    if short_forms:
+        s0, s1 = starts[i0], ends[i1 - 1] + 3
+        k = bisect_left(short_forms, (s0,))
+        if k < len(short_forms) and short_forms[k][0] < s1:
+            new = _define(tokens, raw, s0, s1, k)
+            if new:
+                raw = _defined_readings(tokens, raw, new, s1)
     if not raw:
         return raw
     raw.extend(sites)
@@ -735,59 +756,58 @@ def _choose(concepts: dict[str, Concept], entries) -> Concept | None:
     return None
 
 
-def _abbreviations(tokens: Tokens, matches: list[Match], i0: int, i1: int) -> list[Match]:
-    """The sentence's matches (tokens [i0, i1)) read with the short forms the text defines ("long form (SF)").
-
-    A short form written in brackets right after a recognised long form stands for its concept; one written
-    after words that spell it (Schwartz and Hearst's alignment) but hold no concept stands for none ("identity
-    by descent (IBD)"; ``_define``). The first definition of a
-    short form holds from there to the end of the text (``Tokens``): each later use takes the defined concept,
-    and a match of the lexicon's own reading of it ("IBD" inflammatory bowel disease) is dropped."""
-    text, starts, ends = tokens.text, tokens.starts, tokens.ends
-    s0, s1 = starts[i0], ends[i1 - 1]
-    if text.find("(", s0, s1 + 3) >= 0:
-        _define(tokens, matches, s0, s1 + 3)
-    uses = tokens._abbreviation_uses
-    if not uses:
-        return matches
-    lo, hi = bisect_left(uses, (s0,)), bisect_left(uses, (s1 + 1,))
-    if lo == hi:
-        return matches
-    defined = tokens._abbreviations
-    at = {(s, e): defined[short] for s, e, short in uses[lo:hi]}
-    kept = [m for m in matches if (m.start, m.end) not in at or m.concept is at[m.start, m.end]]
-    have = {(m.start, m.end) for m in kept if not m.distributed}
-    for (s, e), concept in at.items():
-        if concept is not None and (s, e) not in have:
-            k = bisect_left(starts, s)
-            kept.append(Match(s, e, concept, k, bisect_left(starts, e, k)))
+def _defined_readings(tokens: Tokens, matches: list[Match], new: list[tuple[str, int]], end: int) -> list[Match]:
+    """The matches of a sentence that defines short forms (``new``: each with its bracket's offset; ``end``: the
+    sentence's end), read with the short forms the text has defined so far (``_define``): a one-word match of a
+    short form the lexicon reads ("IBD" inflammatory bowel disease, "MR" magnetic resonance) takes the concept of
+    its long form ("mitral regurgitation (MR)"), or is dropped when the long form names none ("identity by
+    descent (IBD)"); a short form the lexicon does not read takes its long form's concept in the rest of the
+    sentence. ``recognize`` reads the matches of later sentences so as it finds them."""
+    text, defined = tokens.text, tokens._abbreviations
+    starts = tokens.starts
+    have = {(m.start, m.end) for m in matches}
+    for short, bracket in new:
+        concept = defined[short]
+        if concept is None:
+            continue
+        at = text.find(short, bracket, end)
+        while at >= 0:
+            e = at + len(short)
+            if not (text[at - 1:at].isalnum() or text[e:e + 1].isalnum()) and (at, e) not in have:
+                k = bisect_left(starts, at)
+                matches.append(Match(at, e, concept, k, bisect_left(starts, e, k)))
+            at = text.find(short, e, end)
+    kept = []
+    for m in matches:
+        if m.last_token - m.first_token == 1 and text[m.start].isupper():
+            short = text[m.start:m.end]
+            if short in defined and m.concept is not defined[short]:
+                if defined[short] is not None:
+                    kept.append(m._replace(concept=defined[short]))
+                continue
+        kept.append(m)
     return kept
 
 
-def _used_in(tokens: Tokens, i0: int, i1: int) -> bool:
-    """Whether tokens [i0, i1) hold a use of a short form the text has defined so far."""
-    uses = tokens._abbreviation_uses
-    if not uses or i0 >= i1:
-        return False
-    k = bisect_left(uses, (tokens.starts[i0],))
-    return k < len(uses) and uses[k][0] <= tokens.ends[i1 - 1]
-
-
-def _define(tokens: Tokens, matches: list[Match], s0: int, s1: int) -> None:
-    """Records the short forms defined in text[s0:s1] (see ``_abbreviations``) and their uses from there on. The
-    long form is the one Schwartz and Hearst's alignment finds; its concept is that of a match spanning it
-    exactly ("moderately dilated left ventricle (LV)": LV is the left ventricle, not the dilatation). A long form
-    that no match spans but that holds a match ("segment elevation myocardial infarction (STEMI)", a variant
-    wording) defines nothing: the lexicon's reading of the short form stands. One that holds no match at all
-    ("identity by descent (IBD)", "Child-Pugh (CP)") defines a short form that names no concept here."""
+def _define(tokens: Tokens, matches: list[Match], s0: int, s1: int, k: int) -> list[tuple[str, int]]:
+    """Records the short forms defined in text[s0:s1] (two capitals at least; see ``_defined_readings``), from
+    the candidates ``tokens.short_forms[k:]``; those it found, each with its bracket's offset. The long form is the one Schwartz and Hearst's alignment finds; its
+    concept is that of a match spanning it exactly ("moderately dilated left ventricle (LV)": LV is the left
+    ventricle, not the dilatation). A long form that no match spans but that holds a match ("segment elevation
+    myocardial infarction (STEMI)", a variant wording) defines nothing: the lexicon's reading of the short form
+    stands. One that holds no match at all ("identity by descent (IBD)", "Child-Pugh (CP)") defines a short form
+    that names no concept here. The first definition of a short form holds to the end of the text."""
     text = tokens.text
     defined = tokens._abbreviations
-    new = []
-    for d in _ABBREV.finditer(text, s0, s1):
-        short = d.group(1)
-        if short in defined or not short[0].isupper():
+    candidates = tokens.short_forms
+    found = []
+    for k in range(k, len(candidates)):
+        bracket, short, _ = candidates[k]
+        if bracket >= s1:
+            break
+        if short in defined:
             continue
-        lf_end = d.start()
+        lf_end = bracket
         while lf_end > s0 and text[lf_end - 1] in " [":
             lf_end -= 1
         lf_start = _long_form(text, short, lf_end, s0)
@@ -795,35 +815,36 @@ def _define(tokens: Tokens, matches: list[Match], s0: int, s1: int) -> None:
             continue
         concept = next((m.concept for m in matches if m.start == lf_start and m.end == lf_end and not m.distributed),
                        None)
-        if concept is None and (sum(map(str.isupper, short)) < 2
-                                or any(lf_start < m.end and m.start < lf_end for m in matches)):
+        if concept is None and any(lf_start < m.end and m.start < lf_end for m in matches):
             continue
         defined[short] = concept
-        new.extend((u.start(), u.end(), short) for u in
-                   re.compile(rf"(?<![A-Za-z0-9]){re.escape(short)}(?![A-Za-z0-9])").finditer(text, d.start(1)))
-    if new:
-        tokens._abbreviation_uses = sorted(tokens._abbreviation_uses + new)
+        found.append((short, bracket))
+    return found
 
 
 def _long_form(text: str, short: str, end: int, floor: int) -> int:
     """Start of the long form that the words before ``end`` (not before ``floor``) give ``short`` (Schwartz and
     Hearst 2003): its letters and digits found in order, right to left, within min(len + 5, 2 * len) words, the
     first at the start of a word; -1 when they do not spell it."""
-    words = [w.start() for w in _WORD_STARTS.finditer(text, max(floor, end - 20 * len(short)), end)]
-    if not words:
-        return -1
-    lo = words[-min(len(words), len(short) + 5, 2 * len(short))]
-    i = end - 1
+    lo = end
+    for _ in range(min(len(short) + 5, 2 * len(short))):
+        lo = text.rfind(" ", floor, lo - 1) + 1
+        if lo <= floor:
+            lo = floor
+            break
+    i = end
     for k in range(len(short) - 1, -1, -1):
-        c = short[k].lower()
+        c = short[k]
         if not c.isalnum():
             continue
-        while i >= lo and (text[i].lower() != c or k == 0 and i > lo and text[i - 1].isalnum()):
-            i -= 1
-        if i < lo:
-            return -1
-        i -= 1
-    return i + 1
+        lower, upper = c.lower(), c.upper()
+        while True:
+            i = max(text.rfind(lower, lo, i), text.rfind(upper, lo, i))
+            if i < 0:
+                return -1
+            if k or i == lo or not text[i - 1].isalnum():
+                break
+    return i
 
 
 def _resolve(matches: list[Match], lex: Lexicon, keys: list[str]) -> list[Match]:

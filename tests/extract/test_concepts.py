@@ -336,3 +336,10 @@ def test_a_short_form_whose_long_form_names_no_concept_drops_the_lexicons_readin
     text = "The patient had ST-segment elevation myocardial infarction (STEMI). STEMI was treated."
     assert sum(t == "STEMI" for t, _ in _found(pipeline, text)) == 2
     assert any(t == "IBD" for t, _ in _found(pipeline, "He had IBD since childhood."))
+
+
+def test_a_short_form_defined_in_a_sentence_is_read_in_the_rest_of_it(pipeline):
+    text = "He had a ventricular septal defect (VSDef), and the VSDef was closed."
+    assert _found(pipeline, text).count(("VSDef", "HP:0001629")) == 2
+    text = "Renal biopsy showed focal segmental glomerulosclerosis (FSGS); the FSGS was primary."
+    assert _found(pipeline, text).count(("FSGS", "HP:0000097")) == 2
