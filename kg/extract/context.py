@@ -6,6 +6,7 @@ Triggers and cues are data: kg/resources/context_rules_<lang>.tsv and kg/resourc
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, count
@@ -327,23 +328,27 @@ INDEX_HEADER_WORDS = 6  # a header cell longer than this is a description, not a
 
 
 @lru_cache(maxsize=1)
-def _index_headers() -> tuple[tuple[str, ...], ...]:
-    """Header phrases naming the index patient's column, from kg/resources/table_index_headers.tsv."""
-    return tuple(keys_of(r["phrase"]) for r in load_tsv(resource_path("table_index_headers.tsv"), ("phrase",)))
+def _index_headers() -> tuple[tuple[tuple[str, ...], ...], re.Pattern]:
+    """Header phrases naming the index patient's column, from kg/resources/table_index_headers.tsv, and a pattern
+    of their last words (a header row without one names no such column)."""
+    phrases = tuple(keys_of(r["phrase"]) for r in load_tsv(resource_path("table_index_headers.tsv"), ("phrase",)))
+    words = sorted({p[-1] for p in phrases if p})
+    return phrases, re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + ")", re.IGNORECASE)
 
 
 def index_column(header: str) -> int | None:
     """The column of a table whose header row (cells separated by tabs) names the report's own patient
     ("Index case", "Present patient"), when exactly one column does; else None."""
-    cells = header.split("\t")
-    if len(cells) < 2:
+    phrases, gate = _index_headers()
+    if "\t" not in header or not gate.search(header):
         return None
+    cells = header.split("\t")
     found = []
     for k, cell in enumerate(cells):
         keys = keys_of(cell)
         if not keys or len(keys) > INDEX_HEADER_WORDS:
             continue
-        for phrase in _index_headers():
+        for phrase in phrases:
             n = len(phrase)
             if any(keys[i:i + n] == phrase for i in range(len(keys) - n + 1)):
                 found.append(k)
