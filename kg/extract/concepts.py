@@ -791,18 +791,20 @@ def _defined_readings(tokens: Tokens, matches: list[Match], new: list[tuple[str,
 
 def _define(tokens: Tokens, matches: list[Match], s0: int, s1: int, k: int) -> list[tuple[str, int]]:
     """Records the short forms defined in text[s0:s1] (two capitals at least; see ``_defined_readings``), from
-    the candidates ``tokens.short_forms[k:]``; those it found, each with its bracket's offset. The long form is the one Schwartz and Hearst's alignment finds; its
-    concept is that of a match spanning it exactly ("moderately dilated left ventricle (LV)": LV is the left
-    ventricle, not the dilatation). A long form that no match spans but that holds a match ("segment elevation
-    myocardial infarction (STEMI)", a variant wording) defines nothing: the lexicon's reading of the short form
-    stands. One that holds no match at all ("identity by descent (IBD)", "Child-Pugh (CP)") defines a short form
-    that names no concept here. The first definition of a short form holds to the end of the text."""
+    the candidates ``tokens.short_forms[k:]``; those it found, each with its bracket's offset. The short form
+    stands for the concept of the shortest match that ends at its bracket and spells it (``_spells``: in
+    "moderately dilated left ventricle (LV)", LV is the left ventricle, not the dilatation). When none does and
+    the lexicon reads the short form itself, the long form that Schwartz and Hearst's alignment finds decides:
+    one that holds no match at all ("identity by descent (IBD)", "Child-Pugh (CP)") defines a short form that
+    names no concept here; one that holds a match ("segment elevation myocardial infarction (STEMI)", a variant
+    wording) defines nothing, and the lexicon's reading stands. The first definition of a short form holds to
+    the end of the text."""
     text = tokens.text
     defined = tokens._abbreviations
     candidates = tokens.short_forms
     found = []
     for k in range(k, len(candidates)):
-        bracket, short, _ = candidates[k]
+        bracket, short, short_start = candidates[k]
         if bracket >= s1:
             break
         if short in defined:
@@ -810,16 +812,36 @@ def _define(tokens: Tokens, matches: list[Match], s0: int, s1: int, k: int) -> l
         lf_end = bracket
         while lf_end > s0 and text[lf_end - 1] in " [":
             lf_end -= 1
-        lf_start = _long_form(text, short, lf_end, s0)
-        if lf_start < 0:
-            continue
-        concept = next((m.concept for m in matches if m.start == lf_start and m.end == lf_end and not m.distributed),
-                       None)
-        if concept is None and any(lf_start < m.end and m.start < lf_end for m in matches):
-            continue
+        concept, first = None, -1
+        for m in matches:
+            if m.end == lf_end and m.start > first and not m.distributed and _spells(text, short, m.start, lf_end):
+                concept, first = m.concept, m.start
+        if concept is None:
+            short_end = short_start + len(short)
+            if not any(m.start == short_start and m.end == short_end for m in matches):
+                continue  # the lexicon does not read it: nothing to correct
+            lf_start = _long_form(text, short, lf_end, s0)
+            if lf_start < 0 or any(lf_start < m.end and m.start < lf_end for m in matches):
+                continue
         defined[short] = concept
         found.append((short, bracket))
     return found
+
+
+def _spells(text: str, short: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a long form of ``short`` as Schwartz and Hearst align them: it begins with the
+    short form's first letter, and holds its other letters and digits in order."""
+    words = text[start:end].lower()
+    short = short.lower()
+    if words[:1] != short[0]:
+        return False
+    at = 0
+    for c in short[1:]:
+        if c.isalnum():
+            at = words.find(c, at + 1)
+            if at < 0:
+                return False
+    return True
 
 
 def _long_form(text: str, short: str, end: int, floor: int) -> int:
