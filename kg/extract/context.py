@@ -18,7 +18,7 @@ from kg.resources import load_tsv, resource_path
 
 CATEGORIES = {"NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HISTORICAL", "FAMILY", "HYPOTHETICAL", "PSEUDO", "TERMINATE",
               "CONFIRMATION"}
-DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO"}
+DIRECTIONS = {"FORWARD", "BACKWARD", "BIDIRECTIONAL", "TERMINATE", "PSEUDO", "QUANTIFIER"}
 MAX_SCOPE = 12  # tokens a trigger reaches: lists such as "no history of A, B, C or D" (NegEx uses 5-6 words; 12 scored best on MACCROBAT dev)
 SUBJECTS = {"patient", "literature", "family", "other"}
 
@@ -107,6 +107,29 @@ def find_triggers(keys: list[str]) -> list[Trigger]:
     return [Trigger(i, j, cat, direction, scope) for i, j, (cat, direction, scope) in scan_phrases(context_rules(), keys)]
 
 
+@lru_cache(maxsize=1)
+def _predicates() -> frozenset[str]:
+    """Keys of the verbs that end the subject of a quantified negation, from kg/resources/predicate_verbs.tsv."""
+    return frozenset(k for r in load_tsv(resource_path("predicate_verbs.tsv"), ("verb",)) for k in keys_of(r["verb"]))
+
+
+def _quantified(triggers: list[tuple], keys: list[str]) -> list[tuple]:
+    """The triggers with each QUANTIFIER ("none of", "neither of") read as a forward trigger whose span runs to the
+    end of the verb of its clause (``_predicates``): "None of the subjects with thrombocytopenia showed bleeding"
+    negates what the subjects showed, not the thrombocytopenia they have. Without such a verb within MAX_SCOPE
+    tokens it negates nothing."""
+    out = []
+    predicates = _predicates()
+    for t in triggers:
+        if t[3] != "QUANTIFIER":
+            out.append(t)
+            continue
+        verb = next((k for k in range(t[1], min(len(keys), t[1] + MAX_SCOPE)) if keys[k] in predicates), None)
+        if verb is not None:
+            out.append((t[0], verb + 1, t[2], "FORWARD", t[4]))
+    return out
+
+
 def attributes_for(first: int, last: int, triggers: list[Trigger]) -> Attributes:
     """Attributes of a span of tokens [first, last) of a sentence, given that sentence's triggers.
 
@@ -127,7 +150,10 @@ class Scopes:
 
     __slots__ = ("triggers", "terminators", "confirmed", "active")
 
-    def __init__(self, triggers: list[tuple]):
+    def __init__(self, triggers: list[tuple], keys: list[str] | None = None):
+        """``keys``: the sentence's token keys, which a QUANTIFIER trigger needs (``_quantified``)."""
+        if keys is not None and any(t[3] == "QUANTIFIER" for t in triggers):
+            triggers = _quantified(triggers, keys)
         self.triggers = triggers
         self.terminators = []
         self.confirmed = False
@@ -148,7 +174,7 @@ class Scopes:
         found = scan_phrases(context_rules(), keys, starts)
         if not found:
             return _NO_SCOPES
-        return cls([(i, j) + values for i, j, values in found])
+        return cls([(i, j) + values for i, j, values in found], keys)
 
     def attributes(self, first: int, last: int) -> Attributes:
         if not self.active:

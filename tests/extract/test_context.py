@@ -269,3 +269,14 @@ def test_cue_starts_give_the_same_triggers_and_subjects():
         assert scan_phrases(context_rules(), keys, starts)
         for kind in ("case", "discussion"):
             assert sentence_subject(keys, kind, False, "patient", starts) == sentence_subject(keys, kind, False, "patient")
+
+
+def test_a_quantified_negation_negates_what_follows_its_verb(pipeline):
+    text = ("Results\nNone of the subjects with thrombocytopenia showed a bleeding diathesis.\n"
+            "Neither of the siblings with ataxia had seizures.\nNone of the above.\n")
+    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    by_text = {r["text"].lower(): r for r in rows if r["id"].startswith("HP:")}
+    assert not by_text["thrombocytopenia"]["negated"]
+    assert by_text["bleeding diathesis"]["negated"]
+    assert not by_text["ataxia"]["negated"]
+    assert by_text["seizures"]["negated"]
