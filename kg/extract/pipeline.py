@@ -132,14 +132,17 @@ class Pipeline:
         lexicon = self.lexicon
         pronouns, background = context.PRONOUNS, context.BACKGROUND
 
-        def subject_of(si: int, first: int, keys: list[str], starts: list[int]) -> str:
-            """The subject of sentence ``si`` (read once; ``starts``: its ``context.cue_starts``). It does not call
-            itself: a closure that did would be a reference cycle, keeping the text's token lists alive until the
-            garbage collector runs."""
+        def subject_of(si: int, first: int, keys: list[str], starts: list[int], cues: list[tuple]) -> str:
+            """The subject of sentence ``si`` (read once; ``starts``: its ``context.cue_starts``, ``cues``: its
+            subject cues from ``context.sentence_cues``, read again when a pronoun in capitals changes its keys).
+            It does not call itself: a closure that did would be a reference cycle, keeping the text's token lists
+            alive until the garbage collector runs."""
             if si in subjects:
                 return subjects[si]
             s = sentences[si]
-            keys = _subject_keys(tokens, first, keys, starts)
+            subject_keys = _subject_keys(tokens, first, keys, starts)
+            if subject_keys is not keys:
+                keys, cues = subject_keys, None
             before = None
             if si > 0 and keys and keys[0] in pronouns and s.section_kind in background \
                     and sentences[si - 1].section == s.section:
@@ -150,7 +153,7 @@ class Pipeline:
                     p_keys = _subject_keys(tokens, p_first, token_keys[p_first:bisect_left(token_starts, p.end)])
                     before = context.sentence_subject(p_keys, p.section_kind, _has_marker(marker_starts, p), None)
             subject = subjects[si] = context.sentence_subject(keys, s.section_kind, _has_marker(marker_starts, s),
-                                                              before, starts)
+                                                              before, starts, cues)
             return subject
 
         for si, s in enumerate(sentences):
@@ -165,8 +168,9 @@ class Pipeline:
             first = bisect_left(token_starts, s.start)
             keys = token_keys[first:bisect_left(token_starts, s.end)]
             starts = context.cue_starts(keys)
-            scopes = context.Scopes.of_keys(keys, starts)
-            subject = subject_of(si, first, keys, starts)
+            triggers, cues = context.sentence_cues(keys, starts)
+            scopes = context.Scopes.of_triggers(triggers)
+            subject = subject_of(si, first, keys, starts, cues)
             table = "\t" in s.text
             section = s.section
             if not scopes.active and not table:  # no trigger sets a flag: every match takes the sentence's subject

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from kg.extract.concepts import Tokens
 from kg.extract.context import (Attributes, Scopes, attributes_for, caption_subject, context_rules, cue_starts,
-                                find_triggers, line_subject, scan_phrases, sentence_subject, subject_cues,
+                                find_triggers, line_subject, scan_phrases, sentence_cues, sentence_subject, subject_cues,
                                 table_caption, table_row_negated)
 from kg.model import Document
 
@@ -234,3 +234,20 @@ def test_cue_starts_give_the_same_triggers_and_subjects():
         assert scan_phrases(context_rules(), keys, starts)
         for kind in ("case", "discussion"):
             assert sentence_subject(keys, kind, False, "patient", starts) == sentence_subject(keys, kind, False, "patient")
+
+
+def test_sentence_cues_read_both_tries_in_one_walk():
+    for sentence in ("Her mother had no history of seizures, but she denied headache.",
+                     "Previous studies reported that patients with this syndrome usually have no fever [3].",
+                     "In the past, the patient's family history was negative; her brother may have had ataxia.",
+                     "We report a case of a girl whose father had no family history of cancer."):
+        keys = _keys(sentence)
+        starts = cue_starts(keys)
+        triggers, cues = sentence_cues(keys, starts)
+        assert triggers == [(i, j) + v for i, j, v in scan_phrases(context_rules(), keys)]
+        assert cues == [(i, j) + v for i, j, v in scan_phrases(subject_cues(), keys)]
+        assert triggers and cues
+        assert Scopes.of_triggers(triggers).active == Scopes.of_keys(keys).active
+        for kind in ("case", "discussion"):
+            assert sentence_subject(keys, kind, False, "patient", starts, cues) == sentence_subject(keys, kind, False)
+    assert Scopes.of_triggers([]) is Scopes.of_keys(_keys("Renal cysts and a cough."))
