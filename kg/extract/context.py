@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, count
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 from kg.extract.lexicon import keys_of
 from kg.errors import ResourceError
@@ -418,10 +418,11 @@ def table_caption(text: str, row_start: int, known: dict[int, tuple[int, int]] |
     return caption
 
 
-def line_subject(line: str, section_kind: str) -> str:
+def line_subject(line: str, section_kind: str, keys: Sequence[str] | None = None) -> str:
     """Who a line of text (a table row) is about, read on its own. A reference number glued to a word ("Lionel et
-    al10", "Smith et al.5") is dropped from it, so that the row's citation is read."""
-    return sentence_subject([_unglued(k) for k in keys_of(line)], section_kind, False)
+    al10", "Smith et al.5") is dropped from it, so that the row's citation is read. ``keys``: the line's token
+    keys (``keys_of(line)``) when the caller has them (the tokens of the text the line is in)."""
+    return sentence_subject([_unglued(k) for k in (keys_of(line) if keys is None else keys)], section_kind, False)
 
 
 def _unglued(key: str) -> str:
@@ -433,10 +434,12 @@ def _unglued(key: str) -> str:
     return key
 
 
-def caption_subject(caption: str) -> str | None:
+def caption_subject(caption: str, keys: Sequence[str] | None = None) -> str | None:
     """Whom a table belongs to, read from its caption: "literature" for a summary of reported cases ("clinical
-    features of all reported cases"), else None (its rows are read like any sentence)."""
-    subjects = {subject for _, _, subject, strength in _cues(list(keys_of(caption))) if strength == "strong"}
+    features of all reported cases"), else None (its rows are read like any sentence). ``keys``: the caption's
+    token keys (``keys_of(caption)``) when the caller has them."""
+    subjects = {subject for _, _, subject, strength in _cues(list(keys_of(caption) if keys is None else keys))
+                if strength == "strong"}
     if "literature" in subjects and "patient" not in subjects:
         return "literature"
     return None

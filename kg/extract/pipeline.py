@@ -182,14 +182,18 @@ class Pipeline:
                 if table:
                     row_start = text.rfind("\n", 0, m.start) + 1
                     row_end = text.find("\n", m.end)
-                    row = text[row_start:row_end if row_end >= 0 else len(text)]
+                    if row_end < 0:
+                        row_end = len(text)
+                    row = text[row_start:row_end]
                     if "\t" in row:
                         negated = negated or context.table_row_negated(row, m.start - row_start)
                         if row_start not in rows:
                             caption = context.table_caption(text, row_start, caption_at)
                             if caption not in captions:
-                                captions[caption] = context.caption_subject(text[caption[0]:caption[1]])
-                            rows[row_start] = captions[caption] or context.line_subject(row, s.section_kind)
+                                captions[caption] = context.caption_subject(text[caption[0]:caption[1]],
+                                                                            _line_keys(tokens, *caption))
+                            rows[row_start] = captions[caption] or context.line_subject(
+                                row, s.section_kind, _line_keys(tokens, row_start, row_end))
                         m_subject = rows[row_start]
                 mention_subject = "family" if attrs.family else m_subject
                 if attrs.hypothetical and mention_subject == "patient":
@@ -214,6 +218,13 @@ def _subject_keys(tokens: Tokens, first: int, keys: list[str], starts: list[int]
     for i in capitals:
         keys[i] = "\x00"
     return keys
+
+
+def _line_keys(tokens: Tokens, start: int, end: int) -> list[str]:
+    """The token keys of a line of the text (``keys_of`` of it: no token crosses a line end), read from the
+    text's tokens instead of tokenising the line again."""
+    starts = tokens.starts
+    return tokens.keys[bisect_left(starts, start):bisect_left(starts, end)]
 
 
 def _has_marker(marker_starts: list[int], s: Sentence) -> bool:

@@ -251,3 +251,21 @@ def test_sentence_cues_read_both_tries_in_one_walk():
         for kind in ("case", "discussion"):
             assert sentence_subject(keys, kind, False, "patient", starts, cues) == sentence_subject(keys, kind, False)
     assert Scopes.of_triggers([]) is Scopes.of_keys(_keys("Renal cysts and a cough."))
+
+
+def test_table_lines_read_from_the_texts_tokens():
+    from kg.extract.pipeline import _line_keys
+    caption = "Table 2. Summary of clinical features of all reported cases with desmosterolosis."
+    rows = ["Lionel et al10\tMale\tSeizures, ataxia", "c.670C>G\tR224G\tYes\tMicrocephaly\tThis study",
+            "Hb\t11.8 g/dL\tNormal\tHbA2 3.1"]
+    text = "Results\nThe boy had seizures.\n" + caption + "\n" + "\n".join(rows) + "\n"
+    tokens = Tokens(text)
+    start = text.index(caption)
+    keys = _line_keys(tokens, start, start + len(caption))
+    assert caption_subject(caption, keys) == caption_subject(caption) == "literature"
+    for row in rows:
+        start = text.index(row)
+        keys = _line_keys(tokens, start, start + len(row))
+        assert keys == [k for _, _, k in Tokens(row).spans]
+        assert line_subject(row, "results", keys) == line_subject(row, "results")
+    assert [line_subject(row, "results") for row in rows] == ["literature", "patient", "patient"]
