@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress, count
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 from kg.extract.lexicon import keys_of
 from kg.errors import ResourceError
@@ -103,6 +103,68 @@ def scan_phrases(trie: dict, keys: list[str], starts: list[int] | None = None) -
     return out
 
 
+@lru_cache(maxsize=1)
+def _sentence_cue_trie() -> dict:
+    """``context_rules`` and ``subject_cues`` as one trie, for ``sentence_cues``: a node's "" holds the pair (its
+    trigger values or None, its subject cue values or None)."""
+    merged: dict = {}
+
+    def add(node: dict, into: dict, slot: int) -> None:
+        for key, child in node.items():
+            if key == "":
+                pair = list(into.get("", (None, None)))
+                pair[slot] = child
+                into[""] = tuple(pair)
+            else:
+                add(child, into.setdefault(key, {}), slot)
+
+    add(context_rules(), merged, 0)
+    add(subject_cues(), merged, 1)
+    return merged
+
+
+def sentence_cues(keys: list[str], starts: list[int]) -> tuple[list[tuple], list[tuple]]:
+    """The triggers ``(first, last, category, direction, max_scope)`` and the subject cues ``(first, last, subject,
+    strength)`` of a sentence's keys (``starts``: its ``cue_starts``): ``scan_phrases`` of ``context_rules`` and
+    of ``subject_cues``, read by one walk of the merged trie from each start instead of one walk per trie. Each
+    trie keeps its own longest non-overlapping matches: a start inside a match of one is still read for the
+    other."""
+    trie = _sentence_cue_trie()
+    triggers: list[tuple] = []
+    cues: list[tuple] = []
+    n = len(keys)
+    t_after = c_after = 0
+    for i in starts:
+        if i < t_after and i < c_after:
+            continue
+        node = trie.get(keys[i])
+        if node is None:
+            continue
+        t_values, c_values = node.get("", _NOTHING)
+        t_end = c_end = j = i + 1
+        while j < n:
+            node = node.get(keys[j])
+            if node is None:
+                break
+            j += 1
+            pair = node.get("")
+            if pair is not None:
+                if pair[0] is not None:
+                    t_values, t_end = pair[0], j
+                if pair[1] is not None:
+                    c_values, c_end = pair[1], j
+        if t_values is not None and i >= t_after:
+            triggers.append((i, t_end) + t_values)
+            t_after = t_end
+        if c_values is not None and i >= c_after:
+            cues.append((i, c_end) + c_values)
+            c_after = c_end
+    return triggers, cues
+
+
+_NOTHING = (None, None)
+
+
 def find_triggers(keys: list[str]) -> list[Trigger]:
     return [Trigger(i, j, cat, direction, scope) for i, j, (cat, direction, scope) in scan_phrases(context_rules(), keys)]
 
@@ -176,6 +238,12 @@ class Scopes:
             return _NO_SCOPES
         return cls([(i, j) + values for i, j, values in found], keys)
 
+    @classmethod
+    def of_triggers(cls, triggers: list[tuple], keys: list[str] | None = None) -> "Scopes":
+        """The scopes of a sentence's triggers as ``sentence_cues`` gives them (``keys``: the sentence's token keys,
+        for a QUANTIFIER trigger); one shared empty Scopes for none."""
+        return cls(triggers, keys) if triggers else _NO_SCOPES
+
     def attributes(self, first: int, last: int) -> Attributes:
         if not self.active:
             return _NONE
@@ -221,13 +289,14 @@ POSSESSIVES = {"her", "his", "their", "s", "our", "the", "a", "an", "one", "both
 FAMILY_LEAD = 4  # a family noun within the first tokens of a sentence makes the relative its grammatical subject
 
 
-def _cues(keys: list[str]) -> list[tuple[int, int, str, str]]:
-    return [(i, j, subject, strength) for i, j, (subject, strength) in scan_phrases(subject_cues(), keys)]
+def _cues(keys: list[str], starts: list[int] | None = None) -> list[tuple[int, int, str, str]]:
+    return [(i, j, subject, strength) for i, j, (subject, strength) in scan_phrases(subject_cues(), keys, starts)]
 
 
 def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previous: str | None = None,
-                     starts: list[int] | None = None) -> str:
-    """Who a sentence is about (``starts``: the sentence's ``cue_starts``, when the caller has them).
+                     starts: list[int] | None = None, cues: list[tuple] | None = None) -> str:
+    """Who a sentence is about (``starts``: the sentence's ``cue_starts``, and ``cues``: its subject cues as
+    ``sentence_cues`` gives them, when the caller has them).
 
     A relative named at the head of the sentence ("Her mother had ...", "The patient's father reported ...") makes
     it the family's, and a definition ("X is a rare disorder ...") before any word about the patient or the family
@@ -245,7 +314,7 @@ def sentence_subject(keys: list[str], section_kind: str, has_marker: bool, previ
     first_cue = -1  # where the first word about the patient or the family is (cues come in text order)
     patients = 0  # strong patient cues that name the patient ("the proband's sister" names the sister)
     after_patient = -1
-    for i, j, (subject, strength) in scan_phrases(subject_cues(), keys, starts):
+    for i, j, subject, strength in _cues(keys, starts) if cues is None else cues:
         if subject == "patient":
             if first_cue < 0:
                 first_cue = i
@@ -445,10 +514,11 @@ def table_caption(text: str, row_start: int, known: dict[int, tuple[int, int]] |
     return caption
 
 
-def line_subject(line: str, section_kind: str) -> str:
+def line_subject(line: str, section_kind: str, keys: Sequence[str] | None = None) -> str:
     """Who a line of text (a table row) is about, read on its own. A reference number glued to a word ("Lionel et
-    al10", "Smith et al.5") is dropped from it, so that the row's citation is read."""
-    return sentence_subject([_unglued(k) for k in keys_of(line)], section_kind, False)
+    al10", "Smith et al.5") is dropped from it, so that the row's citation is read. ``keys``: the line's token
+    keys (``keys_of(line)``) when the caller has them (the tokens of the text the line is in)."""
+    return sentence_subject([_unglued(k) for k in (keys_of(line) if keys is None else keys)], section_kind, False)
 
 
 def _unglued(key: str) -> str:
@@ -460,10 +530,12 @@ def _unglued(key: str) -> str:
     return key
 
 
-def caption_subject(caption: str) -> str | None:
+def caption_subject(caption: str, keys: Sequence[str] | None = None) -> str | None:
     """Whom a table belongs to, read from its caption: "literature" for a summary of reported cases ("clinical
-    features of all reported cases"), else None (its rows are read like any sentence)."""
-    subjects = {subject for _, _, subject, strength in _cues(list(keys_of(caption))) if strength == "strong"}
+    features of all reported cases"), else None (its rows are read like any sentence). ``keys``: the caption's
+    token keys (``keys_of(caption)``) when the caller has them."""
+    subjects = {subject for _, _, subject, strength in _cues(list(keys_of(caption) if keys is None else keys))
+                if strength == "strong"}
     if "literature" in subjects and "patient" not in subjects:
         return "literature"
     return None

@@ -134,14 +134,17 @@ class Pipeline:
         lexicon = self.lexicon
         pronouns, background = context.PRONOUNS, context.BACKGROUND
 
-        def subject_of(si: int, first: int, keys: list[str], starts: list[int]) -> str:
-            """The subject of sentence ``si`` (read once; ``starts``: its ``context.cue_starts``). It does not call
-            itself: a closure that did would be a reference cycle, keeping the text's token lists alive until the
-            garbage collector runs."""
+        def subject_of(si: int, first: int, keys: list[str], starts: list[int], cues: list[tuple]) -> str:
+            """The subject of sentence ``si`` (read once; ``starts``: its ``context.cue_starts``, ``cues``: its
+            subject cues from ``context.sentence_cues``, read again when a pronoun in capitals changes its keys).
+            It does not call itself: a closure that did would be a reference cycle, keeping the text's token lists
+            alive until the garbage collector runs."""
             if si in subjects:
                 return subjects[si]
             s = sentences[si]
-            keys = _subject_keys(tokens, first, keys, starts)
+            subject_keys = _subject_keys(tokens, first, keys, starts)
+            if subject_keys is not keys:
+                keys, cues = subject_keys, None
             before = None
             if si > 0 and keys and keys[0] in pronouns and s.section_kind in background \
                     and sentences[si - 1].section == s.section:
@@ -152,7 +155,7 @@ class Pipeline:
                     p_keys = _subject_keys(tokens, p_first, token_keys[p_first:bisect_left(token_starts, p.end)])
                     before = context.sentence_subject(p_keys, p.section_kind, _has_marker(marker_starts, p), None)
             subject = subjects[si] = context.sentence_subject(keys, s.section_kind, _has_marker(marker_starts, s),
-                                                              before, starts)
+                                                              before, starts, cues)
             return subject
 
         for si, s in enumerate(sentences):
@@ -167,8 +170,9 @@ class Pipeline:
             first = bisect_left(token_starts, s.start)
             keys = token_keys[first:bisect_left(token_starts, s.end)]
             starts = context.cue_starts(keys)
-            scopes = context.Scopes.of_keys(keys, starts)
-            subject = subject_of(si, first, keys, starts)
+            triggers, cues = context.sentence_cues(keys, starts)
+            scopes = context.Scopes.of_triggers(triggers, keys)
+            subject = subject_of(si, first, keys, starts, cues)
             table = "\t" in s.text
             section = s.section
             if not scopes.active and not table:  # no trigger sets a flag: every match takes the sentence's subject
@@ -180,14 +184,18 @@ class Pipeline:
                 if table:
                     row_start = text.rfind("\n", 0, m.start) + 1
                     row_end = text.find("\n", m.end)
-                    row = text[row_start:row_end if row_end >= 0 else len(text)]
+                    if row_end < 0:
+                        row_end = len(text)
+                    row = text[row_start:row_end]
                     if "\t" in row:
                         if row_start not in rows:
                             caption = context.table_caption(text, row_start, caption_at)
                             if caption not in captions:
-                                captions[caption] = context.caption_subject(text[caption[0]:caption[1]])
+                                captions[caption] = context.caption_subject(text[caption[0]:caption[1]],
+                                                                            _line_keys(tokens, *caption))
                                 headers[caption] = _index_header(text, caption)
-                            rows[row_start] = captions[caption] or context.line_subject(row, s.section_kind)
+                            rows[row_start] = captions[caption] or context.line_subject(
+                                row, s.section_kind, _line_keys(tokens, row_start, row_end))
                             row_headers[row_start] = headers[caption]
                         header = row_headers[row_start]
                         reading = header and context.index_cell_reading(row, m.start - row_start, *header)
@@ -230,6 +238,13 @@ def _subject_keys(tokens: Tokens, first: int, keys: list[str], starts: list[int]
     for i in capitals:
         keys[i] = "\x00"
     return keys
+
+
+def _line_keys(tokens: Tokens, start: int, end: int) -> list[str]:
+    """The token keys of a line of the text (``keys_of`` of it: no token crosses a line end), read from the
+    text's tokens instead of tokenising the line again."""
+    starts = tokens.starts
+    return tokens.keys[bisect_left(starts, start):bisect_left(starts, end)]
 
 
 def _has_marker(marker_starts: list[int], s: Sentence) -> bool:

@@ -131,13 +131,13 @@ _TAGS = re.compile(r"</?[a-zA-Z][^>]{0,40}>")
 _MARKS = ("*", "_")  # what _MARKUP removes, at either end
 _COLONS = (":", "：")
 _INLINE = re.compile(
-    r"[ \t]*(?:[*\-•][ \t]+)?"  # list bullet before the label
+    r"[ \t]*+(?:[*\-•][ \t]+)?"  # list bullet before the label
     r"(?P<bold>\*\*|__)?[ \t]*"
     r"(?P<label>[^\W\d_][^:：\n*]{0,60}?)"
     r"[ \t]*(?(bold)(?:[:：.][ \t]*)?(?:\*\*|__)|[:：])"
 )
 _CAPTION = re.compile(
-    r"[ \t]*(?P<bold>\*\*|__)?[ \t]*(?P<label>[^\W\d_][^\W\d_. ]*\.?(?:[ \t]+[^\W\d_]+)?[ \t]+" + r"(?:[0-9]+|[۰-۹]+)[A-Za-z]?)"
+    r"[ \t]*+(?P<bold>\*\*|__)?[ \t]*(?P<label>[^\W\d_][^\W\d_. ]*\.?(?:[ \t]+[^\W\d_]+)?[ \t]+" + r"(?:[0-9]+|[۰-۹]+)[A-Za-z]?)"
     r"[ \t]*(?:[:：.|]|(?(bold)(?:\*\*|__)|[:：.|]))"
 )
 _FOOTNOTE_LINE = re.compile(

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from kg.extract.concepts import Tokens
 from kg.extract.context import (Attributes, Scopes, attributes_for, caption_subject, context_rules, cue_starts,
-                                find_triggers, line_subject, scan_phrases, sentence_subject, subject_cues,
-                                table_caption, table_row_negated, index_column, index_cell_reading)
+                                find_triggers, index_cell_reading, index_column, line_subject, scan_phrases,
+                                sentence_cues, sentence_subject, subject_cues, table_caption, table_row_negated)
 from kg.model import Document
 
 
@@ -280,3 +280,38 @@ def test_a_quantified_negation_negates_what_follows_its_verb(pipeline):
     assert by_text["bleeding diathesis"]["negated"]
     assert not by_text["ataxia"]["negated"]
     assert by_text["seizures"]["negated"]
+
+
+def test_sentence_cues_read_both_tries_in_one_walk():
+    for sentence in ("Her mother had no history of seizures, but she denied headache.",
+                     "Previous studies reported that patients with this syndrome usually have no fever [3].",
+                     "In the past, the patient's family history was negative; her brother may have had ataxia.",
+                     "We report a case of a girl whose father had no family history of cancer."):
+        keys = _keys(sentence)
+        starts = cue_starts(keys)
+        triggers, cues = sentence_cues(keys, starts)
+        assert triggers == [(i, j) + v for i, j, v in scan_phrases(context_rules(), keys)]
+        assert cues == [(i, j) + v for i, j, v in scan_phrases(subject_cues(), keys)]
+        assert triggers and cues
+        assert Scopes.of_triggers(triggers).active == Scopes.of_keys(keys).active
+        for kind in ("case", "discussion"):
+            assert sentence_subject(keys, kind, False, "patient", starts, cues) == sentence_subject(keys, kind, False)
+    assert Scopes.of_triggers([]) is Scopes.of_keys(_keys("Renal cysts and a cough."))
+
+
+def test_table_lines_read_from_the_texts_tokens():
+    from kg.extract.pipeline import _line_keys
+    caption = "Table 2. Summary of clinical features of all reported cases with desmosterolosis."
+    rows = ["Lionel et al10\tMale\tSeizures, ataxia", "c.670C>G\tR224G\tYes\tMicrocephaly\tThis study",
+            "Hb\t11.8 g/dL\tNormal\tHbA2 3.1"]
+    text = "Results\nThe boy had seizures.\n" + caption + "\n" + "\n".join(rows) + "\n"
+    tokens = Tokens(text)
+    start = text.index(caption)
+    keys = _line_keys(tokens, start, start + len(caption))
+    assert caption_subject(caption, keys) == caption_subject(caption) == "literature"
+    for row in rows:
+        start = text.index(row)
+        keys = _line_keys(tokens, start, start + len(row))
+        assert keys == [k for _, _, k in Tokens(row).spans]
+        assert line_subject(row, "results", keys) == line_subject(row, "results")
+    assert [line_subject(row, "results") for row in rows] == ["literature", "patient", "patient"]

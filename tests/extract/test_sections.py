@@ -211,3 +211,15 @@ def test_table_after_the_end_matter_is_the_papers():
     assert [(s.kind, s.title) for s in sections] == [("discussion", "Discussion"),
                                                      ("acknowledgements", "Competing Interests"), ("other", "")]
     assert text[sections[-1].start:].startswith("Patient\t1")
+
+
+def test_indented_labels_and_captions():
+    """A label or caption after a run of blanks is read as without it; the blank run is read once (no retry of
+    each way to split it between the pattern's two blank runs, which made indented table cells slow)."""
+    text = ("Discussion\nThe disease is rare.\n\n            **Figure 1:** Pedigree of the family.\n\n"
+            "    Keywords: ataxia; exome\n")
+    assert [(s.kind, s.title) for s in find_sections(text)] == [
+        ("discussion", "Discussion"), ("figure", "Figure 1"), ("keywords", "Keywords")]
+    cells = "".join(f"            {word} anomalies\t\n" for word in ("Ophthalmological", "Skeletal", "Cardiac"))
+    text = "Case presentation\nThe boy had ataxia.\n\n" + cells * 300
+    assert [s.kind for s in find_sections(text)] == ["case"]
