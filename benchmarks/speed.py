@@ -48,6 +48,7 @@ STAGES = (
     (context, "find_triggers", "context"),
     (context, "sentence_subject", "context"),
     (context, "scan_phrases", "context"),
+    (context, "sentence_cues", "context"),
     (getattr(context, "Scopes", None), "attributes", "context"),
     (pipeline_module, "_patient", "demographics"),
     (pipeline_module, "_patient_cues", "demographics"),
