@@ -213,21 +213,27 @@ class Scopes:
     __slots__ = ("triggers", "terminators", "confirmed", "active")
 
     def __init__(self, triggers: list[tuple], keys: list[str] | None = None):
-        """``keys``: the sentence's token keys, which a QUANTIFIER trigger needs (``_quantified``)."""
-        if keys is not None and any(t[3] == "QUANTIFIER" for t in triggers):
-            triggers = _quantified(triggers, keys)
+        """``keys``: the sentence's token keys, which a QUANTIFIER trigger needs (``_quantified``); without them
+        such a trigger sets nothing."""
         self.triggers = triggers
         self.terminators = []
         self.confirmed = False
         self.active = []
+        quantified = False
         for t in triggers:
             category, direction = t[2], t[3]
             if category == "CONFIRMATION":
                 self.confirmed = True
             if direction == "TERMINATE":
                 self.terminators.append((t[0], t[1]))
+            elif direction == "QUANTIFIER":
+                quantified = True
             elif direction != "PSEUDO" and category != "CONFIRMATION":
                 self.active.append(t)
+        if quantified and keys is not None:
+            self.triggers = _quantified(triggers, keys)
+            self.active = [t for t in self.triggers if t[3] != "TERMINATE" and t[3] != "PSEUDO"
+                           and t[2] != "CONFIRMATION"]
 
     @classmethod
     def of_keys(cls, keys: list[str], starts: list[int] | None = None) -> "Scopes":
