@@ -80,14 +80,6 @@ class Tokens:
         self._scan = (lex, *match_starts(lex, self.keys), self.breaks)
         return self._scan
 
-    @cached_property
-    def short_forms(self) -> list[tuple[int, str, int]]:
-        """(bracket offset, short form, its offset) of each bracketed word with two capitals at least ("(IBD)"),
-        the candidate definitions of ``_abbreviations``, found by one pass over the text."""
-        return [(m.start(), short, m.start(1)) for m in _SHORT_FORM.finditer(self.text)
-                if sum(map(str.isupper, short := m.group(1))) >= 2]
-
-
     @property
     def quality_positions(self) -> list[int]:
         """Indices of the tokens that end a quality phrase (``_quality_table``), and of the one-digit grades written
@@ -248,14 +240,20 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
             raw.extend(_coordinated_of(lex, tokens, raw, i1))
     if q_lo < q_hi:
         raw.extend(_qualified(lex, tokens, raw, qualities[q_lo:q_hi], i0, i1))
-    short_forms = tokens.short_forms
-    if short_forms:
-        s0, s1 = starts[i0], ends[i1 - 1] + 3
-        k = bisect_left(short_forms, (s0,))
-        if k < len(short_forms) and short_forms[k][0] < s1:
-            new = _define(tokens, raw, s0, s1, k)
-            if new:
-                raw = _defined_readings(tokens, raw, new, s1)
+    brackets = None
+    for m in raw:
+        if m.last_token in breaks and m.last_token < i1:
+            at = text.find("(", m.end, starts[m.last_token])
+            if at >= 0:
+                brackets = [at] if brackets is None else brackets + [at]
+        if m.first_token in breaks and m.first_token > i0 and m.last_token - m.first_token == 1:
+            at = text.rfind("(", ends[m.first_token - 1], m.start)
+            if at >= 0:
+                brackets = [at] if brackets is None else brackets + [at]
+    if brackets is not None:
+        new = _define(tokens, raw, starts[i0], brackets)
+        if new:
+            raw = _defined_readings(tokens, raw, new, ends[i1 - 1] + 3)
     if not raw:
         return raw
     raw.extend(sites)
@@ -789,9 +787,10 @@ def _defined_readings(tokens: Tokens, matches: list[Match], new: list[tuple[str,
     return kept
 
 
-def _define(tokens: Tokens, matches: list[Match], s0: int, s1: int, k: int) -> list[tuple[str, int]]:
-    """Records the short forms defined in text[s0:s1] (two capitals at least; see ``_defined_readings``), from
-    the candidates ``tokens.short_forms[k:]``; those it found, each with its bracket's offset. The short form
+def _define(tokens: Tokens, matches: list[Match], s0: int, brackets: list[int]) -> list[tuple[str, int]]:
+    """Records the short forms (two capitals at least; see ``_defined_readings``) written in the ``brackets`` of a
+    sentence that starts at ``s0``: those right after a match or holding one, the only ones that can change what
+    the lexicon reads. Returns those it found, each with its bracket's offset. The short form
     stands for the concept of the shortest match that ends at its bracket and spells it (``_spells``: in
     "moderately dilated left ventricle (LV)", LV is the left ventricle, not the dilatation). When none does and
     the lexicon reads the short form itself, the long form that Schwartz and Hearst's alignment finds decides:
@@ -801,13 +800,13 @@ def _define(tokens: Tokens, matches: list[Match], s0: int, s1: int, k: int) -> l
     the end of the text."""
     text = tokens.text
     defined = tokens._abbreviations
-    candidates = tokens.short_forms
     found = []
-    for k in range(k, len(candidates)):
-        bracket, short, short_start = candidates[k]
-        if bracket >= s1:
-            break
-        if short in defined:
+    for bracket in sorted(set(brackets)):
+        d = _SHORT_FORM.match(text, bracket)
+        if d is None:
+            continue
+        short, short_start = d.group(1), d.start(1)
+        if short in defined or sum(map(str.isupper, short)) < 2:
             continue
         lf_end = bracket
         while lf_end > s0 and text[lf_end - 1] in " [":
