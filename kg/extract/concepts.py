@@ -185,7 +185,8 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     """Concept matches in tokens.text[start:end], overlaps resolved: within a type group the longest span wins,
     spans of different groups may nest (an anatomical site inside a finding). A match whose last word is plural
     names the term HPO gives that plural to (``Lexicon.plurals``: "lipomas" is Multiple lipomas); no problem
-    match starts on a word hyphenated to a negating prefix (``_negating_prefixes``)."""
+    match starts on a word hyphenated to a negating prefix (``_negating_prefixes``); a short form is read as the
+    text has defined it so far (``_define``), and a state code closing an address is none (``_in_address``)."""
     starts, ends = tokens.starts, tokens.ends
     i0 = bisect_left(starts, start) if start else 0
     i1 = len(starts) if end is None else bisect_left(starts, end)
@@ -240,17 +241,17 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
             raw.extend(_coordinated_of(lex, tokens, raw, i1))
     if q_lo < q_hi:
         raw.extend(_qualified(lex, tokens, raw, qualities[q_lo:q_hi], i0, i1))
-    brackets = None
+    brackets = []
     for m in raw:
         if m.last_token in breaks and m.last_token < i1:
             at = text.find("(", m.end, starts[m.last_token])
             if at >= 0:
-                brackets = [at] if brackets is None else brackets + [at]
+                brackets.append(at)
         if m.first_token in breaks and m.first_token > i0 and m.last_token - m.first_token == 1:
             at = text.rfind("(", ends[m.first_token - 1], m.start)
             if at >= 0:
-                brackets = [at] if brackets is None else brackets + [at]
-    if brackets is not None:
+                brackets.append(at)
+    if brackets:
         new = _define(tokens, raw, starts[i0], brackets)
         if new:
             raw = _defined_readings(tokens, raw, new, ends[i1 - 1] + 3)

@@ -127,9 +127,8 @@ class Pipeline:
         subjects: dict[int, str] = {}
         captions: dict[tuple[int, int], str | None] = {}
         caption_at: dict[int, tuple[int, int]] = {}  # line start -> caption span (``context.table_caption``)
-        rows: dict[int, str] = {}  # table row start -> subject of the row
-        headers: dict[tuple[int, int], tuple[int, int] | None] = {}  # caption -> (header cells, index column)
-        row_headers: dict[int, tuple[int, int] | None] = {}
+        rows: dict[int, tuple[str, tuple | None]] = {}  # table row start -> its subject, its table's index header
+        headers: dict[tuple[int, int], tuple[int, int] | None] = {}  # caption -> ``_index_header``
         text = tokens.text
         lexicon = self.lexicon
         pronouns, background = context.PRONOUNS, context.BACKGROUND
@@ -194,17 +193,16 @@ class Pipeline:
                                 captions[caption] = context.caption_subject(text[caption[0]:caption[1]],
                                                                             _line_keys(tokens, *caption))
                                 headers[caption] = _index_header(text, caption)
-                            rows[row_start] = captions[caption] or context.line_subject(
-                                row, s.section_kind, _line_keys(tokens, row_start, row_end))
-                            row_headers[row_start] = headers[caption]
-                        header = row_headers[row_start]
+                            rows[row_start] = (captions[caption] or context.line_subject(
+                                row, s.section_kind, _line_keys(tokens, row_start, row_end)), headers[caption])
+                        row_subject, header = rows[row_start]
                         reading = header and context.index_cell_reading(row, m.start - row_start, *header)
                         if reading:
                             negated = negated or reading[0]
                             m_subject = reading[1]
                         else:
                             negated = negated or context.table_row_negated(row, m.start - row_start)
-                            m_subject = rows[row_start]
+                            m_subject = row_subject
                 mention_subject = "family" if attrs.family else m_subject
                 if attrs.hypothetical and mention_subject == "patient":
                     mention_subject = "other"
