@@ -215,11 +215,17 @@ class Scopes:
     def __init__(self, triggers: list[tuple], keys: list[str] | None = None):
         """``keys``: the sentence's token keys, which a QUANTIFIER trigger needs (``_quantified``); without them
         such a trigger sets nothing."""
+        if not self._read(triggers) and keys is not None:
+            self._read(_quantified(triggers, keys))
+
+    def _read(self, triggers: list[tuple]) -> bool:
+        """Sorts the triggers into terminators, confirmation and the active ones; False when a QUANTIFIER trigger
+        was set aside."""
         self.triggers = triggers
         self.terminators = []
         self.confirmed = False
         self.active = []
-        quantified = False
+        plain = True
         for t in triggers:
             category, direction = t[2], t[3]
             if category == "CONFIRMATION":
@@ -227,13 +233,10 @@ class Scopes:
             if direction == "TERMINATE":
                 self.terminators.append((t[0], t[1]))
             elif direction == "QUANTIFIER":
-                quantified = True
+                plain = False
             elif direction != "PSEUDO" and category != "CONFIRMATION":
                 self.active.append(t)
-        if quantified and keys is not None:
-            self.triggers = _quantified(triggers, keys)
-            self.active = [t for t in self.triggers if t[3] != "TERMINATE" and t[3] != "PSEUDO"
-                           and t[2] != "CONFIRMATION"]
+        return plain
 
     @classmethod
     def of_keys(cls, keys: list[str], starts: list[int] | None = None) -> "Scopes":
@@ -429,31 +432,26 @@ INDEX_HEADER_WORDS = 6  # a header cell longer than this is a description, not a
 
 
 @lru_cache(maxsize=1)
-def _index_headers() -> tuple[tuple[tuple[str, ...], ...], re.Pattern]:
-    """Header phrases naming the index patient's column, from kg/resources/table_index_headers.tsv, and a pattern
-    of their last words (a header row without one names no such column)."""
-    phrases = tuple(keys_of(r["phrase"]) for r in load_tsv(resource_path("table_index_headers.tsv"), ("phrase",)))
+def _index_headers() -> tuple[dict, re.Pattern]:
+    """Header phrases naming the index patient's column, from kg/resources/table_index_headers.tsv, as a
+    ``phrase_trie``, and a pattern of their last words (a header row without one names no such column)."""
+    phrases = [keys_of(r["phrase"]) for r in load_tsv(resource_path("table_index_headers.tsv"), ("phrase",))]
     words = sorted({p[-1] for p in phrases if p})
-    return phrases, re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + ")", re.IGNORECASE)
+    return (phrase_trie([(p, True) for p in phrases if p]),
+            re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + ")", re.IGNORECASE))
 
 
 def index_column(header: str) -> int | None:
     """The column of a table whose header row (cells separated by tabs) names the report's own patient
     ("Index case", "Present patient"), when exactly one column does; else None."""
-    phrases, gate = _index_headers()
+    trie, gate = _index_headers()
     if "\t" not in header or not gate.search(header):
         return None
-    cells = header.split("\t")
     found = []
-    for k, cell in enumerate(cells):
+    for k, cell in enumerate(header.split("\t")):
         keys = keys_of(cell)
-        if not keys or len(keys) > INDEX_HEADER_WORDS:
-            continue
-        for phrase in phrases:
-            n = len(phrase)
-            if any(keys[i:i + n] == phrase for i in range(len(keys) - n + 1)):
-                found.append(k)
-                break
+        if 0 < len(keys) <= INDEX_HEADER_WORDS and scan_phrases(trie, list(keys)):
+            found.append(k)
     return found[0] if len(found) == 1 else None
 
 
