@@ -4,8 +4,9 @@ from __future__ import annotations
 from kg.extract.concepts import Tokens, recognize
 
 
-def _found(pipeline, text):
-    return [(text[m.start:m.end], m.concept.curie) for m in recognize(pipeline.lexicon, Tokens(text))]
+def _found(pipeline, text, kind=None):
+    return [(text[m.start:m.end], m.concept.curie) for m in recognize(pipeline.lexicon, Tokens(text))
+            if kind is None or m.concept.type == kind]
 
 
 def test_phrases_with_articles_plurals_and_adjectives(pipeline):
@@ -248,8 +249,7 @@ def test_no_problem_inside_the_name_of_a_test(pipeline):
 
 
 def _sites(pipeline, text):
-    return [(text[m.start:m.end], m.concept.curie) for m in recognize(pipeline.lexicon, Tokens(text))
-            if m.concept.type == "AnatomicalSite"]
+    return _found(pipeline, text, "AnatomicalSite")
 
 
 def test_site_that_opens_a_finding_or_test_is_its_own_mention(pipeline):
