@@ -25,6 +25,7 @@ from typing import NamedTuple, Sequence
 
 from kg.errors import ResourceError
 from kg.extract.normalize import normalize_for_matching, parse_number
+from kg.extract.concepts import Match
 from kg.model import Concept, Sentence
 from kg.resources import load_tsv, resource_path
 
@@ -199,7 +200,7 @@ def _bound(cell: str, where: str) -> float | None:
 @lru_cache(maxsize=1)
 def lab_words() -> dict[str, frozenset[str]]:
     """kg/resources/lab_words.tsv: {role: words}."""
-    roles = ("specimen", "time_after", "time_before")
+    roles = ("specimen", "time_after", "time_before", "up", "down", "blood", "quantity", "copula", "not_result")
     rows = load_tsv(resource_path("lab_words.tsv"), ("word", "role"), allowed={"role": set(roles)})
     return {role: frozenset(normalize_for_matching(r["word"]) for r in rows if r["role"] == role) for role in roles}
 
@@ -373,6 +374,129 @@ def with_lab_findings(lexicon, tokens, sentences: Sequence[Sentence], rows: list
         last = i + 1
     out += rows[last:]
     return out
+
+
+_LIST_GAP = re.compile(r"[\s,()]*(?:\([^()]{0,40}\)[\s,()]*)*(?:(?:and/or|and|or|as well as)\s+)?")
+
+
+@lru_cache(maxsize=1)
+def _worded_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, frozenset[str], frozenset[str]]:
+    """(direction written before a test, direction written after one, the words a list of tests may hold between
+    two of them, the direction words, the copulas), from the up / down / blood / quantity / copula words of
+    kg/resources/lab_words.tsv."""
+    words = lab_words()
+
+    def alt(*roles: str) -> str:
+        return "|".join(re.escape(w) for w in sorted({w for r in roles for w in words[r]}, key=lambda w: (-len(w), w)))
+
+    blood, quantity = alt("blood"), alt("quantity")
+    before = re.compile(rf"(?<![\w-])(?:(?P<up>{alt('up')})|{alt('down')})\s+(?:(?:{blood})\s+)?"
+                        rf"(?:(?:{quantity})\s+of\s+(?:the\s+)?(?:(?:{blood})\s+)?)?$")
+    after = re.compile(rf"[\s)]*(?:\([^()]{{0,40}}\)\s*)?(?:(?:{quantity})\s+)?(?:{alt('copula')})\s+"
+                       rf"(?:(?:\w+ly|also|still|both)\s+)?(?:(?P<up>{alt('up')})|{alt('down')})(?![\w-])")
+    gap = re.compile(rf"{_LIST_GAP.pattern}(?:(?:{blood}|the)\s+)*")
+    return before, after, gap, words["up"] | words["down"], words["copula"]
+
+
+def worded_results(lexicon, tokens, matches: list[Match], first_word: int, last_word: int) -> list[Match]:
+    """``matches`` (one sentence's, in text order; ``first_word``, ``last_word``: its first token and the one after
+    its last) with a Finding match after each lab test whose result the sentence states in words: a direction
+    before the test or before a list of tests ("increased level of AST, ALT, LDH", "low platelets") or after it and
+    a copula ("AST and ALT levels were elevated"). The phenotype is the reference table's term for that direction
+    (kg/resources/lab_reference.tsv). The first test of a list (the last, for a direction written after it) spans
+    the direction words too.
+
+    None is added for a test the table does not list or lists without a term for that direction, a test of a
+    specimen other than blood ("urinary calcium was high", "urinalysis revealed increased potassium"), a test that
+    modifies the noun after it ("increased glucose uptake"), a test inside a phenotype match ("elevated serum
+    creatinine"), a phenotype the sentence names already, or an abbreviation in brackets after its test's name
+    ("lactate dehydrogenase (LDH)" is one result). A phenotype match of a blood test term written for another
+    specimen ("urinary calcium was increased") is dropped. The same list when nothing changes."""
+    labs = [m for m in matches if m.concept.type == "LabTest"]
+    if not labs:
+        return matches
+    before, after, gap, directions, copulas = _worded_patterns()
+    sentence_words = tokens.words
+    if directions.isdisjoint(sentence_words[first_word:last_word]):
+        return matches
+    words = lab_words()
+    specimens, blood = words["specimen"], words["blood"]
+    blood_terms = _blood_phenotypes(lexicon)
+    if any(m.concept.curie in blood_terms
+           and not specimens.isdisjoint(sentence_words[max(0, m.first_token - 2):m.last_token]) for m in matches):
+        matches = [m for m in matches if m.concept.curie not in blood_terms
+                   or specimens.isdisjoint(sentence_words[max(0, m.first_token - 2):m.last_token])]
+    norm = tokens.normalized
+    chains: list[list[Match]] = []
+    for m in labs:
+        if chains and m.start < chains[-1][-1].end:
+            continue
+        if chains and gap.fullmatch(norm, chains[-1][-1].end, m.start):
+            chains[-1].append(m)
+        else:
+            chains.append([m])
+    table = reference_table()
+    found: dict[int, Match] = {}
+    phenotypes = [m for m in matches if m.concept.curie.startswith("HP:")]
+    named = {p.concept.curie for p in phenotypes}
+    for chain in chains:
+        head, tail = chain[0], chain[-1]
+        cue = cue_after = None
+        if not directions.isdisjoint(sentence_words[max(first_word, head.first_token - 6):head.first_token]):
+            cue = before.search(norm, max(0, head.start - 60), head.start)
+        if cue is None and not copulas.isdisjoint(sentence_words[tail.last_token:min(last_word, tail.last_token + 12)]):
+            cue_after = after.match(norm, tail.end)
+        if cue is None and cue_after is None or tail.last_token < len(sentence_words) \
+                and sentence_words[tail.last_token] in words["not_result"]:
+            continue
+        if _specimen_before(sentence_words, first_word, head.first_token, specimens, blood):
+            continue
+        up = (cue or cue_after).group("up") is not None
+        for k, m in enumerate(chain):
+            if k and _ABBREVIATED.fullmatch(norm, chain[k - 1].end, m.start):
+                continue
+            ref = table.get(name_key(tokens.text[m.start:m.end])) or table.get(name_key(m.concept.label))
+            hpo = ref and (ref.high_hpo if up else ref.low_hpo)
+            if not hpo or hpo == "-":
+                continue
+            concept = _concept(lexicon, hpo)
+            if concept.curie in named or any(p.start < m.end and m.start < p.end for p in phenotypes) \
+                    or not specimens.isdisjoint(sentence_words[max(0, m.first_token - 2):m.last_token]):
+                continue
+            named.add(concept.curie)
+            span = [m.start, m.end, m.first_token, m.last_token]
+            if cue is not None and m is head:
+                span[0], span[2] = cue.start(), tokens.index_at(cue.start())
+            elif cue_after is not None and m is tail:
+                span[1], span[3] = cue_after.end(), tokens.index_at(cue_after.end())
+            found[id(m)] = Match(span[0], span[1], concept, span[2], span[3])
+    if not found:
+        return matches
+    out: list[Match] = []
+    for m in matches:
+        out.append(m)
+        if id(m) in found:
+            out.append(found[id(m)])
+    return out
+
+
+@lru_cache(maxsize=2)
+def _blood_phenotypes(lexicon) -> frozenset[str]:
+    """The HPO terms of lab_reference.tsv (under their current ids): phenotypes of blood tests."""
+    return frozenset(lexicon.current_id(h) for ref in reference_table().values() for h in (ref.high_hpo, ref.low_hpo)
+                     if h != "-")
+
+
+def _specimen_before(words: list[str], first: int, head: int, specimens: frozenset[str], blood: frozenset[str]
+                     ) -> bool:
+    """True when a word of the sentence before token ``head`` (from token ``first``) names a specimen other than
+    blood and no blood word follows it: "the urinalysis revealed a high pH and increased level of potassium"."""
+    for w in reversed(words[first:head]):
+        if w in blood:
+            return False
+        if w in specimens:
+            return True
+    return False
 
 
 def _named(lexicon, rows: list[tuple], i: int, curie: str) -> bool:

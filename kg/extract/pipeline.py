@@ -22,6 +22,7 @@ DEMOGRAPHIC_KINDS = ("case", "abstract", "title", "figure", "results", "other")
 _DEMOGRAPHIC_KIND_SET = frozenset(DEMOGRAPHIC_KINDS)
 _ROW_ORDER = itemgetter("start", "end", "type", "id")  # the order of annotate's rows
 _START = attrgetter("start")
+_MATCH_TYPE = attrgetter("concept.type")
 
 
 class Pipeline:
@@ -132,6 +133,7 @@ class Pipeline:
         text = tokens.text
         lexicon = self.lexicon
         pronouns, background = context.PRONOUNS, context.BACKGROUND
+        qualities = tokens.quality_positions
 
         def subject_of(si: int, first: int, keys: list[str], starts: list[int], cues: list[tuple]) -> str:
             """The subject of sentence ``si`` (read once; ``starts``: its ``context.cue_starts``, ``cues``: its
@@ -166,8 +168,11 @@ class Pipeline:
             matches = drugs.drug_roles(lexicon, tokens, matches, s.start, s.end)
             if not matches:
                 continue
-            first = bisect_left(token_starts, s.start)
-            keys = token_keys[first:bisect_left(token_starts, s.end)]
+            first, last = bisect_left(token_starts, s.start), bisect_left(token_starts, s.end)
+            if bisect_left(qualities, first) != bisect_left(qualities, last) \
+                    and "LabTest" in map(_MATCH_TYPE, matches):  # a direction word and a lab test
+                matches = labs.worded_results(lexicon, tokens, matches, first, last)
+            keys = token_keys[first:last]
             starts = context.cue_starts(keys)
             triggers, cues = context.sentence_cues(keys, starts)
             scopes = context.Scopes.of_triggers(triggers, keys)
@@ -339,6 +344,10 @@ def _with_title(text: str, title: str, sentences: Sequence[Sentence], languages:
         return out
     k = bisect_right(out, pos, key=_START)
     if k and pos < out[k - 1].end:
+        held = out[k - 1]
+        if held.start == pos and held.section_kind == "front":  # a title line that is a sentence of its own
+            alone = len(out) == 1 and not text[:pos].strip() and not text[held.end:].strip()
+            out[k - 1] = replace(held, section="" if alone else "Title", section_kind="other" if alone else "title")
         return out
     out.insert(k, Sentence(start=pos, end=pos + len(title), text=title, section="Title", section_kind="title",
                            language=detect_language(title) if languages else ""))

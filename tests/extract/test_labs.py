@@ -31,8 +31,7 @@ def _findings(pipeline, text: str) -> list[tuple[str, str]]:
      [("HP:0001903", "hemoglobin 8.1 g/dL"), ("HP:0031956", "AST 145 IU/L")]),
     ("Platelets were 45 × 10^9/L and neutrophils 12,500/µL.",
      [("HP:0001873", "Platelets were 45 × 10^9/L"), ("HP:0011897", "neutrophils 12,500/µL")]),
-    ("The total WBC count was increased (51,500/mm3).",
-     [("HP:0001974", "WBC count was increased (51,500/mm3)")]),
+    ("The total WBC count was 51,500/mm3.", [("HP:0001974", "WBC count was 51,500/mm3")]),
     ("Serum sodium was 121 mmol/L.", [("HP:0002902", "Serum sodium was 121 mmol/L")]),
 ])
 def test_a_value_outside_the_table_interval_is_a_phenotype(pipeline, text, expected):
@@ -43,7 +42,7 @@ def test_a_value_outside_the_table_interval_is_a_phenotype(pipeline, text, expec
     ("Her CK was 1,200 U/L (normal < 170).", [("HP:0003236", "CK was 1,200 U/L (normal < 170)")]),
     ("Serum IgA was 450 mg/dL (reference 70–400).",
      [("HP:0003261", "Serum IgA was 450 mg/dL (reference 70–400)")]),
-    ("Other liver tests were normal except low ceruloplasmin (8 mg/dL, normal range 20–46).",
+    ("Other liver tests were normal except ceruloplasmin (8 mg/dL, normal range 20–46).",
      [("HP:0010837", "ceruloplasmin (8 mg/dL, normal range 20–46)")]),
     ("Her LH was 0.2 mIU/ml (normal 1.2-8.6).", [("HP:0030344", "LH was 0.2 mIU/ml (normal 1.2-8.6)")]),
     ("The platelet count was 87000/μL (150,000–400,000/μL).",
@@ -162,3 +161,44 @@ def test_annotate_lists_lab_findings_only_when_asked_and_the_graph_holds_them(pi
     assert "HP:0003259" in {r["id"] for r in pipeline.annotate(doc, lab_findings=True)}
     found = [m for m in pipeline.extract(doc).mentions if m.concept.curie == "HP:0003259"]
     assert [(m.text, m.subject) for m in found] == [("Serum creatinine was 2.8 mg/dl", "patient")]
+
+
+def _worded(pipeline, text: str) -> list[tuple[str, str]]:
+    """(HPO id, span text) of the phenotype rows ``annotate`` lists without ``lab_findings``."""
+    doc = Document(doc_id="t", source="t.txt", text=HEADER + text, format="text")
+    return [(r["id"], r["text"]) for r in pipeline.annotate(doc) if r["id"].startswith("HP:")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("He had an increased level of AST, ALT, LDH, total and direct bilirubin.",
+     [("HP:0031956", "increased level of AST"), ("HP:0031964", "ALT"), ("HP:0025435", "LDH"),
+      ("HP:0002904", "total"), ("HP:0002908", "direct bilirubin")]),
+    ("Serum AST and ALT levels were markedly elevated.",
+     [("HP:0031956", "AST"), ("HP:0031964", "ALT levels were markedly elevated")]),
+    ("He had low platelets.", [("HP:0001873", "low platelets")]),
+    ("Tests showed increased level of CPK (1124 U/L), lactate dehydrogenase (LDH) (542 U/L), and aspartate "
+     "aminotransferase (AST, SGOT) (64 U/L).",
+     [("HP:0003236", "increased level of CPK"), ("HP:0025435", "lactate dehydrogenase"),
+      ("HP:0031956", "aspartate aminotransferase")]),
+])
+def test_a_result_written_in_words_is_a_phenotype(pipeline, text, expected):
+    """A direction before a list of tests, or after one and a copula, gives each listed test its phenotype, listed
+    by annotate without --lab-findings (the text names it); an abbreviation in brackets is the same test."""
+    assert _worded(pipeline, text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "AST and ALT were not elevated.",
+    "The urinalysis revealed a high pH value and increased level of potassium.",
+    "Urinary calcium was increased.",
+    "A PET scan demonstrated increased glucose uptake in both femurs.",
+])
+def test_no_worded_result_without_a_direction_for_the_blood_test(pipeline, text):
+    assert _worded(pipeline, text) == []
+
+
+def test_a_worded_result_takes_the_context_of_its_sentence(pipeline):
+    doc = Document(doc_id="t", source="t.txt", format="text",
+                   text=HEADER + "Increased AST, ALT and pancreatic enzymes were reported in earlier cases.")
+    rows = [(r["id"], r["subject"]) for r in pipeline.annotate(doc) if r["id"].startswith("HP:")]
+    assert rows == [("HP:0031956", "literature"), ("HP:0031964", "literature")]

@@ -55,3 +55,24 @@ def test_title_outside_the_sentences_is_placed_in_text_order():
     assert [s.index for s in out] == [0, 1, 2] and out[1].text == "Fever and rash in a woman"
     assert out[0] is sentences[0]
     assert _with_title(text, "A woman had fever.", sentences) == list(sentences)
+
+
+def test_a_title_line_of_the_front_matter_is_read_as_the_title():
+    """A plain-text report's first line is a front-matter sentence of its own: it is read as the title (case report
+    titles name the patient's problem), and a text of one sentence is read as running text."""
+    text = "Primary microcephaly caused by mutations in ASPM\n\nA 5-year-old boy had a small head. He was well."
+    sentences = split_sentences(text, find_sections(text))
+    assert sentences[0].section_kind == "front"
+    out = _with_title(text, "Primary microcephaly caused by mutations in ASPM", sentences)
+    assert (out[0].section, out[0].section_kind, out[0].text) == \
+        ("Title", "title", "Primary microcephaly caused by mutations in ASPM")
+    assert out[1:] == list(sentences[1:])
+    one = "The patient had fever and elevated liver enzymes."
+    alone = _with_title(one, one, split_sentences(one, find_sections(one)))
+    assert [(s.section, s.section_kind) for s in alone] == [("", "other")]
+
+
+def test_a_one_sentence_report_is_annotated(pipeline):
+    doc = Document(doc_id="t", source="t.txt", format="text", text="The patient had fever and seizures.")
+    assert [(r["text"], r["id"], r["subject"]) for r in pipeline.annotate(doc)] == [
+        ("fever", "HP:0001945", "patient"), ("seizures", "HP:0001250", "patient")]
