@@ -27,7 +27,7 @@ from kg.extract.normalize import normalize_for_matching, token_spans
 from kg.model import Concept
 from kg.resources import load_tsv, ontology_path, resource_path
 
-INDEX_VERSION = "19"
+INDEX_VERSION = "20"
 CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
 PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
@@ -165,6 +165,8 @@ def _singular(token: str) -> str:
     if n > 5 and token.endswith("omas"):
         return token[:-1]
     if n > 3 and token.endswith("s") and not token.endswith(("ss", "us", "is", "as", "os", "ys")):
+        return token[:-1]
+    if n > 4 and token.endswith(("ays", "eys", "oys")):  # "delays", "airways", "keys", "boys"
         return token[:-1]
     return token
 

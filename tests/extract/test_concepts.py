@@ -16,6 +16,7 @@ def test_phrases_with_articles_plurals_and_adjectives(pipeline):
     assert ("calcification of the falx cerebri", "HP:0005462") in found
     assert ("acoustic neuromas", "HP:0009588") in found
     assert ("renal cysts", "HP:0000107") in found
+    assert ("motor delays", "HP:0001270") in _found(pipeline, "She had minor motor delays throughout infancy.")
 
 
 def test_reordered_abnormality_phrase(pipeline):

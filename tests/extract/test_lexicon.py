@@ -11,6 +11,8 @@ def test_plural_and_british_spelling_keys():
     assert stem("hamartomas") == "hamartoma"
     assert stem("cysts") == "cyst"
     assert stem("abnormalities") == "abnormality"
+    assert stem("delays") == "delay" and stem("airways") == "airway"
+    assert stem("days") == "days" and stem("dialysis") == "dialysis"
     assert keys_of("Oesophageal tumours") == keys_of("esophageal tumor")
 
 
