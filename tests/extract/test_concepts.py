@@ -344,3 +344,16 @@ def test_a_short_form_defined_in_a_sentence_is_read_in_the_rest_of_it(pipeline):
     assert _found(pipeline, text).count(("VSDef", "HP:0001629")) == 2
     text = "Renal biopsy showed focal segmental glomerulosclerosis (FSGS); the FSGS was primary."
     assert _found(pipeline, text).count(("FSGS", "HP:0000097")) == 2
+
+
+def test_lobar_atrophy_in_a_coordination(pipeline):
+    found = _found(pipeline, "Brain MRI showed a diffuse cortical and subcortical atrophy and frontal and temporal "
+                             "atrophy.")
+    assert {i for _, i in found if i.startswith("HP:")} >= {"HP:0002120", "HP:0012157", "HP:0006913", "HP:0007112"}
+
+
+def test_hypersensitivity_is_not_an_emotional_trait(pipeline):
+    """HPO lists "Hypersensitivity" and "Highly sensitive" as synonyms of Emotional hypersensitivity; in reports they
+    name allergic reactions and sensitive assays (kg/resources/lexicon_exclusions.tsv)."""
+    found = _found(pipeline, "She had hypersensitivity to penicillin. A highly sensitive assay found the variant.")
+    assert "HP:0041092" not in {i for _, i in found}
