@@ -321,8 +321,13 @@ def judge(tokens, name_start: int, name_end: int, name: str, sentence: Sentence,
 def _after_specimen(tokens, start: int) -> bool:
     """True when one of the two words before a test name names a specimen other than blood ("urine creatinine")."""
     i = tokens.index_at(start)
-    specimens = lab_words()["specimen"]
-    return any(w in specimens for w in tokens.words[max(0, i - 2):i])
+    return _of_specimen(tokens.words, i, i, lab_words()["specimen"])
+
+
+def _of_specimen(words: list[str], first: int, last: int, specimens: frozenset[str]) -> bool:
+    """True when a specimen other than blood is named by the two words before tokens ``first:last`` or by one of
+    them ("urine creatinine", "urinary calcium")."""
+    return not specimens.isdisjoint(words[max(0, first - 2):last])
 
 
 def with_lab_findings(lexicon, tokens, sentences: Sequence[Sentence], rows: list[tuple]) -> list[tuple]:
@@ -376,9 +381,6 @@ def with_lab_findings(lexicon, tokens, sentences: Sequence[Sentence], rows: list
     return out
 
 
-_LIST_GAP = re.compile(r"[\s,()]*(?:\([^()]{0,40}\)[\s,()]*)*(?:(?:and/or|and|or|as well as)\s+)?")
-
-
 @lru_cache(maxsize=1)
 def _worded_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, frozenset[str], frozenset[str]]:
     """(direction written before a test, direction written after one, the words a list of tests may hold between
@@ -394,7 +396,8 @@ def _worded_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, frozenset[st
                         rf"(?:(?:{quantity})\s+of\s+(?:the\s+)?(?:(?:{blood})\s+)?)?$")
     after = re.compile(rf"[\s)]*(?:\([^()]{{0,40}}\)\s*)?(?:(?:{quantity})\s+)?(?:{alt('copula')})\s+"
                        rf"(?:(?:\w+ly|also|still|both)\s+)?(?:(?P<up>{alt('up')})|{alt('down')})(?![\w-])")
-    gap = re.compile(rf"{_LIST_GAP.pattern}(?:(?:{blood}|the)\s+)*")
+    gap = re.compile(rf"[\s,()]*(?:\([^()]{{0,40}}\)[\s,()]*)*(?:(?:and/or|and|or|as well as)\s+)?"
+                     rf"(?:(?:{blood}|the)\s+)*")
     return before, after, gap, words["up"] | words["down"], words["copula"]
 
 
@@ -422,10 +425,10 @@ def worded_results(lexicon, tokens, matches: list[Match], first_word: int, last_
     words = lab_words()
     specimens, blood = words["specimen"], words["blood"]
     blood_terms = _blood_phenotypes(lexicon)
-    if any(m.concept.curie in blood_terms
-           and not specimens.isdisjoint(sentence_words[max(0, m.first_token - 2):m.last_token]) for m in matches):
+    if any(m.concept.curie in blood_terms and _of_specimen(sentence_words, m.first_token, m.last_token, specimens)
+           for m in matches):
         matches = [m for m in matches if m.concept.curie not in blood_terms
-                   or specimens.isdisjoint(sentence_words[max(0, m.first_token - 2):m.last_token])]
+                   or not _of_specimen(sentence_words, m.first_token, m.last_token, specimens)]
     norm = tokens.normalized
     chains: list[list[Match]] = []
     for m in labs:
@@ -444,10 +447,10 @@ def worded_results(lexicon, tokens, matches: list[Match], first_word: int, last_
         cue = cue_after = None
         if not directions.isdisjoint(sentence_words[max(first_word, head.first_token - 6):head.first_token]):
             cue = before.search(norm, max(0, head.start - 60), head.start)
-        if cue is None and not copulas.isdisjoint(sentence_words[tail.last_token:min(last_word, tail.last_token + 12)]):
+        after_tail = sentence_words[tail.last_token:min(last_word, tail.last_token + 12)]
+        if cue is None and not copulas.isdisjoint(after_tail):
             cue_after = after.match(norm, tail.end)
-        if cue is None and cue_after is None or tail.last_token < len(sentence_words) \
-                and sentence_words[tail.last_token] in words["not_result"]:
+        if cue is None and cue_after is None or after_tail and after_tail[0] in words["not_result"]:
             continue
         if _specimen_before(sentence_words, first_word, head.first_token, specimens, blood):
             continue
@@ -461,7 +464,7 @@ def worded_results(lexicon, tokens, matches: list[Match], first_word: int, last_
                 continue
             concept = _concept(lexicon, hpo)
             if concept.curie in named or any(p.start < m.end and m.start < p.end for p in phenotypes) \
-                    or not specimens.isdisjoint(sentence_words[max(0, m.first_token - 2):m.last_token]):
+                    or _of_specimen(sentence_words, m.first_token, m.last_token, specimens):
                 continue
             named.add(concept.curie)
             span = [m.start, m.end, m.first_token, m.last_token]

@@ -337,7 +337,8 @@ def _with_title(text: str, title: str, sentences: Sequence[Sentence], languages:
     """The report title as a first pseudo-sentence (section "Title"): case report titles name the patient's problem.
     Without ``languages`` its language is left empty (``annotate`` does not show it). ``sentences``: those of
     ``split_sentences`` (in text order, not overlapping, indexed from 0), so only the one starting last before the
-    title can hold it, and the title goes right after it."""
+    title can hold it, and the title goes right after it. A front-matter sentence that starts with the title (a
+    plain-text title line) becomes the Title sentence; when it is the whole text, it is running text instead."""
     out = list(sentences)
     pos = text.find(title) if title else -1
     if pos < 0:
