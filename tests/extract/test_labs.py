@@ -192,6 +192,7 @@ def test_a_result_written_in_words_is_a_phenotype(pipeline, text, expected):
     "The urinalysis revealed a high pH value and increased level of potassium.",
     "Urinary calcium was increased.",
     "A PET scan demonstrated increased glucose uptake in both femurs.",
+    "Brain MR spectroscopy showed increased lactate in the putamen.",
 ])
 def test_no_worded_result_without_a_direction_for_the_blood_test(pipeline, text):
     assert _worded(pipeline, text) == []
