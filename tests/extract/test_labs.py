@@ -13,9 +13,9 @@ from kg.model import Document
 HEADER = "Case presentation\n"
 
 
-def _rows(pipeline, text: str) -> list[dict]:
+def _rows(pipeline, text: str, lab_findings: bool = True) -> list[dict]:
     return pipeline.annotate(Document(doc_id="t", source="t.txt", text=HEADER + text, format="text"),
-                             lab_findings=True)
+                             lab_findings=lab_findings)
 
 
 def _findings(pipeline, text: str) -> list[tuple[str, str]]:
@@ -165,8 +165,7 @@ def test_annotate_lists_lab_findings_only_when_asked_and_the_graph_holds_them(pi
 
 def _worded(pipeline, text: str) -> list[tuple[str, str]]:
     """(HPO id, span text) of the phenotype rows ``annotate`` lists without ``lab_findings``."""
-    doc = Document(doc_id="t", source="t.txt", text=HEADER + text, format="text")
-    return [(r["id"], r["text"]) for r in pipeline.annotate(doc) if r["id"].startswith("HP:")]
+    return [(r["id"], r["text"]) for r in _rows(pipeline, text, lab_findings=False) if r["id"].startswith("HP:")]
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -199,7 +198,6 @@ def test_no_worded_result_without_a_direction_for_the_blood_test(pipeline, text)
 
 
 def test_a_worded_result_takes_the_context_of_its_sentence(pipeline):
-    doc = Document(doc_id="t", source="t.txt", format="text",
-                   text=HEADER + "Increased AST, ALT and pancreatic enzymes were reported in earlier cases.")
-    rows = [(r["id"], r["subject"]) for r in pipeline.annotate(doc) if r["id"].startswith("HP:")]
+    text = "Increased AST, ALT and pancreatic enzymes were reported in earlier cases."
+    rows = [(r["id"], r["subject"]) for r in _rows(pipeline, text, lab_findings=False) if r["id"].startswith("HP:")]
     assert rows == [("HP:0031956", "literature"), ("HP:0031964", "literature")]
