@@ -338,8 +338,12 @@ def _with_title(text: str, title: str, sentences: Sequence[Sentence], languages:
     Without ``languages`` its language is left empty (``annotate`` does not show it). ``sentences``: those of
     ``split_sentences`` (in text order, not overlapping, indexed from 0), so only the one starting last before the
     title can hold it, and the title goes right after it. A front-matter sentence that starts with the title (a
-    plain-text title line) becomes the Title sentence; when it is the whole text, it is running text instead."""
+    plain-text title line) becomes the Title sentence. A text that is one front-matter sentence ("brachydactyly", "She had
+a cleft palate.") is running text instead, whether or not it reads as a title."""
     out = list(sentences)
+    if len(out) == 1 and out[0].section_kind == "front" and not text[:out[0].start].strip() \
+            and not text[out[0].end:].strip():  # the whole text is one sentence: running text, title or not
+        return [replace(out[0], section="", section_kind="other")]
     pos = text.find(title) if title else -1
     if pos < 0:
         return out
@@ -347,8 +351,7 @@ def _with_title(text: str, title: str, sentences: Sequence[Sentence], languages:
     if k and pos < out[k - 1].end:
         held = out[k - 1]
         if held.start == pos and held.section_kind == "front":  # a title line that is a sentence of its own
-            alone = len(out) == 1 and not text[:pos].strip() and not text[held.end:].strip()
-            out[k - 1] = replace(held, section="" if alone else "Title", section_kind="other" if alone else "title")
+            out[k - 1] = replace(held, section="Title", section_kind="title")
         return out
     out.insert(k, Sentence(start=pos, end=pos + len(title), text=title, section="Title", section_kind="title",
                            language=detect_language(title) if languages else ""))

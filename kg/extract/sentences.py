@@ -1,7 +1,9 @@
 """Sentence spans inside sections, by regular expressions (fast, deterministic, no model).
 
 A sentence ends at ``. ! ? ؟`` followed by white space and a capital, Arabic-script letter, digit or opening
-quote (a trailing citation marker such as ``[3]`` stays with its sentence), at a blank line and before a list
+quote (a trailing citation marker such as ``[3]`` stays with its sentence), at a blank line, at the end of a line
+longer than ``PARAGRAPH_LINE`` characters (a paragraph, caption or table row written on one line, not a hard-wrapped
+line) before a capital or digit, and before a list
 item ("1. ", "- ", "۱. ", "- ۱-"). A full stop does not end a sentence after an abbreviation from
 ``kg/resources/abbreviations.txt``, after a single-capital initial ("Ranque B."), after a list number, or
 inside brackets; semicolons never do. Reference lists break only at blank lines and list items. Headings (the
@@ -45,6 +47,7 @@ def _break_pattern(full_stops: bool, headings: bool) -> re.Pattern[str]:
                   r"(?<=[ \t])(?<![^\n][ \t])[ \t]{0,2}#{1,6}[ \t][^\n]*(?P<indented_heading>)"]
     if full_stops:
         kinds.append(rf"(?<=[.!?؟]){_STOP}(?P<stop>)")
+        kinds.append(rf"(?<=\n)(?=[ \t]*[\"'“‘«*]?[{_UPPER}{_ARABIC}{_DIGIT}])(?P<line>)")
     return re.compile(f"[{first}](?:" + "|".join(kinds) + ")")
 
 
@@ -56,6 +59,7 @@ _INITIAL = re.compile(r"[" + _UPPER + r"]")
 _NUMBER = re.compile(r"[0-9]{1,3}|[۰-۹]{1,3}")
 _CONTENT = re.compile(r"\w")
 _WS = " \t\r\n\u200c\u200f\u200e\xa0"
+PARAGRAPH_LINE = 120  # a line longer than this is a paragraph, not a hard-wrapped line: its newline ends a sentence
 
 
 @lru_cache(maxsize=4)
@@ -175,6 +179,18 @@ def _spans(text: str, start: int, end: int, full_stops: bool) -> list[tuple[int,
                 continue
             out.append((begin, stop_end))
             begin = stop_end
+        elif kind == "line":
+            pos = m.start()
+            if pos - (text.rfind("\n", start, pos) + 1 or start) <= PARAGRAPH_LINE:
+                continue
+            if brackets is None:
+                brackets = _bracket_spans(text, start, end)
+            while b < len(brackets) and brackets[b][1] <= pos:
+                b += 1
+            if b < len(brackets) and brackets[b][0] < pos:
+                continue
+            out.append((begin, pos))
+            begin = pos
         elif kind in ("heading", "indented_heading"):
             out.append((begin, m.start()))
             begin = m.end()

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+
 from kg.extract.pipeline import _patient, _patient_cues, _with_title
 from kg.extract.sections import find_sections
 from kg.extract.sentences import split_sentences
@@ -76,3 +78,11 @@ def test_a_one_sentence_report_is_annotated(pipeline):
     doc = Document(doc_id="t", source="t.txt", format="text", text="The patient had fever and seizures.")
     assert [(r["text"], r["id"], r["subject"]) for r in pipeline.annotate(doc)] == [
         ("fever", "HP:0001945", "patient"), ("seizures", "HP:0001250", "patient")]
+
+
+@pytest.mark.parametrize("text", ["brachydactyly", "severe brachydactyly of both hands"])
+def test_a_phrase_without_a_title_is_annotated(pipeline, text):
+    """A lower-case phrase reads as no title, yet as the whole text it is running text."""
+    doc = Document(doc_id="t", source="t.txt", format="text", text=text)
+    assert [(r["text"], r["id"]) for r in pipeline.annotate(doc) if r["type"] == "Finding"] == [
+        ("brachydactyly", "HP:0001156")]

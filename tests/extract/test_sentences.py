@@ -79,6 +79,14 @@ def test_seed_fa_sentences():
         ("Drugs were:\n1. Warfarin 5 mg daily\n2. Colchicine\n- Diltiazem", ["Drugs were:", "1. Warfarin 5 mg daily", "2. Colchicine", "- Diltiazem"]),
         ("one line that wraps  \nonto the next line. Second sentence.", ["one line that wraps  \nonto the next line.", "Second sentence."]),
         ("Paragraph one without stop\n\nParagraph two.", ["Paragraph one without stop", "Paragraph two."]),
+        ("A caption that is a whole paragraph on one long line and describes the findings of the patient at very great length "
+         "(Table 2)\nConsistent with this, hypotonia is common.",
+         ["A caption that is a whole paragraph on one long line and describes the findings of the patient at very great length "
+          "(Table 2)", "Consistent with this, hypotonia is common."]),
+        ("A short wrapped line\nThat goes on.", ["A short wrapped line\nThat goes on."]),
+        ("A long line of a paragraph that wraps onto the next line only when the next line begins in lower case, "
+         "which\ncontinues it.", ["A long line of a paragraph that wraps onto the next line only when the next line "
+                                  "begins in lower case, which\ncontinues it."]),
         ("بیمار خانم ۴۴ ساله بود. آیا درد داشت؟ بله ۲ بار.", ["بیمار خانم ۴۴ ساله بود.", "آیا درد داشت؟", "بله ۲ بار."]),
         ("the value rose to 5. then it fell.", ["the value rose to 5. then it fell."]),
     ],
