@@ -424,8 +424,17 @@ def table_row_negated(row: str, offset: int) -> bool:
     if first is None or not values or not first[0] <= offset < first[1]:
         return False
     meanings = table_values()
-    kinds = [meanings.get(v) for v in values]
+    kinds = [meanings.get(v) or _count_meaning(v) for v in values]
     return None not in kinds and "negative" in kinds
+
+
+_NONE_OF = re.compile(r"0(?:/|\\|of)[0-9]+(?:\(0(?:\.0+)?%\))?")
+
+
+def _count_meaning(value: str) -> str | None:
+    """"negative" for a count cell that says none of the patients has the finding ("0/5", "0\\1", "0 of 3"; the
+    value case-folded, spaces removed), else None."""
+    return "negative" if _NONE_OF.fullmatch(value) else None
 
 
 INDEX_HEADER_WORDS = 6  # a header cell longer than this is a description, not a column name
@@ -459,7 +468,7 @@ def index_cell_reading(row: str, offset: int, header_cells: int, column: int) ->
     """(negated, subject) of the finding at character ``offset`` of a table row, read from the index patient's
     column ``column`` of a table whose header has ``header_cells`` cells; None when the row's cells do not line up
     with the header. A finding named in the first cell takes the index patient's cell: a negative value ("No",
-    "-") negates it, a neutral one ("?", "N.D.", "Unknown (shaved)") says nothing of the patient (subject
+    "-", a count of none: "0/1") negates it, a neutral one ("?", "N.D.", "Unknown (shaved)") says nothing of the patient (subject
     "other"), any other value affirms it for the patient. A finding written in another cell belongs to the
     patient only in the index column."""
     cells = row.split("\t")
@@ -480,7 +489,8 @@ def index_cell_reading(row: str, offset: int, header_cells: int, column: int) ->
     if not value:
         return False, "other"
     meanings = table_values()
-    meaning = meanings.get("".join(value.casefold().split()))
+    folded = "".join(value.casefold().split())
+    meaning = meanings.get(folded) or _count_meaning(folded)
     if meaning is None:
         first = value.split()[0].casefold()
         meaning = meanings.get(first) if len(first) < len(value) else None

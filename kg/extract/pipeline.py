@@ -216,14 +216,26 @@ class Pipeline:
         return labs.with_lab_findings(lexicon, tokens, sentences, out) if lab_findings else out
 
 
+HEADER_ROWS = 3  # a table's header row is one of the first rows under its caption (a title row can come first)
+
+
 def _index_header(text: str, caption: tuple[int, int]) -> tuple[int, int] | None:
-    """(number of cells, index patient's column) of the header row under a table's caption (the line after it),
-    when that row names the index patient's column (``context.index_column``); else None."""
+    """(number of cells, index patient's column) of the header row under a table's caption (one of the first
+    ``HEADER_ROWS`` lines after it), when that row names the index patient's column (``context.index_column``);
+    else None."""
     start = caption[1] + 1 if caption[1] else 0
-    end = text.find("\n", start)
-    header = text[start:end if end >= 0 else len(text)]
-    column = context.index_column(header)
-    return None if column is None else (header.count("\t") + 1, column)
+    for _ in range(HEADER_ROWS):
+        end = text.find("\n", start)
+        header = text[start:end if end >= 0 else len(text)]
+        if "\t" not in header:
+            return None
+        column = context.index_column(header)
+        if column is not None:
+            return header.count("\t") + 1, column
+        if end < 0:
+            return None
+        start = end + 1
+    return None
 
 
 def _subject_keys(tokens: Tokens, first: int, keys: list[str], starts: list[int] | None = None) -> list[str]:

@@ -15,6 +15,7 @@ caption paragraph is its own ``figure`` section and the section it interrupted r
 title. Front-matter blocks that PDF conversion drops inside the body (affiliation footnotes, e-mail and
 corresponding-author lines, received dates) become ``front`` sections the same way. The untitled text before the
 first heading has kind ``front`` and title ``""``; untitled prose outside the front matter has kind ``other``.
+A references section whose lines seldom name a year (a heading left without its list) has kind ``other``.
 """
 from __future__ import annotations
 
@@ -428,11 +429,28 @@ def _finish(text: str, opened: list[tuple[int, str, str]], languages: bool = Tru
     if len(spans) > 1 and not text[spans[-1][0]:spans[-1][1]].strip():
         spans[-2][1] = spans[-1][1]
         spans.pop()
+    for span in spans:
+        if span[3] == "references" and not _reference_list(text, span[0], span[1]):
+            span[3] = "other"
     return tuple(
         Section(title=title, kind=kind, start=start, end=end,
                 language=detect_language(text[start:min(end, start + LANGUAGE_SAMPLE)]) if languages else "")
         for start, end, title, kind in spans
     )
+
+
+_YEAR = re.compile(r"(?<![0-9۰-۹])(?:1[3-9]|20|۱[۳-۹]|۲۰)[0-9۰-۹]{2}(?![0-9۰-۹])|\bdoi\b|\bet al\b", re.IGNORECASE)
+REFERENCE_LINES = 4  # a reference list has a year (or a DOI, "et al") in more than one line in this many
+
+
+def _reference_list(text: str, start: int, end: int) -> bool:
+    """Whether a references section holds a reference list. Full texts taken from PubMed Central often keep the
+    heading but not the list: what follows it is figure legends, tables or moved paragraphs, which are the paper's
+    text, not citations."""
+    lines = [line for line in text[start:end].split("\n")[1:] if line.strip()]
+    if not lines:
+        return True
+    return sum(1 for line in lines if _YEAR.search(line)) * REFERENCE_LINES > len(lines)
 
 
 _HEADING_PREFIX = r"\s*(?:#{1,6}[ \t]+)?(?:[*\-•][ \t]+)?(?:\*\*|__)?[ \t]*(?:" + _NUMBERING.pattern + r")?"

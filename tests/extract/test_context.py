@@ -74,6 +74,9 @@ def test_table_row_with_no_for_every_patient_is_negated():
     row = "Other\tmyopia\tNo"
     assert not table_row_negated(row, row.index("myopia"))
     assert not table_row_negated("Spasticity was mild.", 0)
+    row = "Ptosis\t0/2\t0\\1\t0 of 3 (0%)"
+    assert table_row_negated(row, 0)  # counts of none
+    assert not table_row_negated("Ptosis\t0/2\t1\\1\t10/36", 0)
 
 
 def test_table_caption_naming_reported_cases_makes_its_rows_literature():
@@ -128,6 +131,9 @@ def test_index_cell_reading_takes_the_index_patients_cell():
     assert index_cell_reading(row, row.index("seizures"), 3, 1) == (False, "other")
     assert index_cell_reading(row, row.index("macrocephaly"), 3, 1) == (False, "patient")
     assert index_cell_reading("Ataxia\tY", 0, 4, 1) is None  # cells do not line up with the header
+    row = "Strabismus\t11\\36\t0\\1\t15\\75"
+    assert index_cell_reading(row, 0, 4, 2) == (True, "patient")  # none of one: the index patient has not
+    assert index_cell_reading("Myopia\t9\\28\t1\\1\t15\\67", 0, 4, 2) == (False, "patient")
 
 
 def test_annotate_reads_a_table_by_its_index_patient_column(pipeline):
@@ -142,6 +148,17 @@ def test_annotate_reads_a_table_by_its_index_patient_column(pipeline):
     assert not by_text["intrauterine growth retardation"]["negated"]
     assert by_text["intrauterine growth retardation"]["subject"] == "patient"
     assert by_text["villous atrophy"]["subject"] == "other"
+
+
+def test_the_index_column_header_can_follow_a_title_row(pipeline):
+    text = ("Case presentation\nA 3-year-old girl had microphthalmia and myopia.\n"
+            "The reported ocular manifestations of the syndrome in the literature and in this study.\n"
+            "Eye findings\t \t \t \nOcular feature\tSmith 2008\tJones 2010\tThis study\n"
+            "Ptosis\t10\\36\t0\\2\t0\\1\nMyopia\t9\\28\t1\\2\t1\\1\n")
+    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    ptosis = next(r for r in rows if r["id"] == "HP:0000508")
+    assert ptosis["negated"] and ptosis["subject"] == "patient"
+    assert any(r["id"] == "HP:0000545" and r["start"] == text.index("Myopia") and not r["negated"] for r in rows)
 
 
 def test_a_relative_who_reports_a_finding_is_not_its_subject(pipeline):

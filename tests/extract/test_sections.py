@@ -223,3 +223,15 @@ def test_indented_labels_and_captions():
     cells = "".join(f"            {word} anomalies\t\n" for word in ("Ophthalmological", "Skeletal", "Cardiac"))
     text = "Case presentation\nThe boy had ataxia.\n\n" + cells * 300
     assert [s.kind for s in find_sections(text)] == ["case"]
+
+
+def test_a_references_heading_without_its_list_is_the_papers_text():
+    """PubMed Central full texts often keep the heading but not the list: legends and tables follow it."""
+    text = ("Discussion\nThe disease is rare.\nReferences\n"
+            "Facial characteristics include hypertelorism and malar hypoplasia.\n"
+            "Panels a and b show X-rays of the spine with platyspondyly.\n")
+    assert [(s.kind, s.title) for s in find_sections(text)] == [("discussion", "Discussion"), ("other", "References")]
+    listed = ("Discussion\nThe disease is rare.\nReferences\n1. Ranque B, Mouthon L. Geoepidemiology of systemic "
+              "sclerosis. Autoimmun Rev. 2010;9:A311-8.\n2. Smith J, et al. Gout. J Med. 2001;1:1-2.\n"
+              "3. Doe A. A case\nof calcinosis.\n")
+    assert [s.kind for s in find_sections(listed)] == ["discussion", "references"]
