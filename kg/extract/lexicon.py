@@ -27,7 +27,7 @@ from kg.extract.normalize import normalize_for_matching, token_spans
 from kg.model import Concept
 from kg.resources import load_tsv, ontology_path, resource_path
 
-INDEX_VERSION = "22"
+INDEX_VERSION = "24"
 CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
 PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
@@ -1056,14 +1056,18 @@ def match_starts(lex: Lexicon, keys: list[str]) -> tuple[list[int], list]:
     return positions, nodes
 
 
+MAX_SKIPPED = 2  # skippable words stepped over in a row: "weakness of the left leg"
+
+
 def longest_matches(lex: Lexicon, text: str, starts: list[int], ends: list[int], keys: list[str],
                     breaks: frozenset[int], positions: Iterable[int], nodes: list, end: int
                     ) -> list[tuple[int, int, tuple[Entry, ...]]]:
     """For each of ``positions`` (see ``match_starts``), the longest lexicon match starting there and ending
     before token ``end``: (first token, end token, entries). Tokens are given column-wise (``starts``, ``ends``,
     ``keys``; ``breaks`` from ``break_positions``) with offsets into the original ``text``.
-    Articles and modifier words (``skippable``) inside a phrase may be stepped over, whether or not the term
-    also continues with that word ("calcification of the falx cerebri", "neonatal severe hypotonia", "increased
+    Articles and modifier words (``skippable``), up to ``MAX_SKIPPED`` in a row, inside a phrase may be stepped
+    over, whether or not the term also continues with that word ("calcification of the falx cerebri", "weakness of
+    the left leg", "neonatal severe hypotonia", "increased
     serum IgG level" beside "Increased serum lactate"); a match does not end on an organ adjective
     followed by a word (``relational_adjectives``); a
     match never runs across a comma, semicolon, colon or bracket ("short stature, mild cognitive disability" is
@@ -1091,12 +1095,18 @@ def longest_matches(lex: Lexicon, text: str, starts: list[int], ends: list[int],
             j += 1
             if j < end and j not in breaks:
                 key = keys[j]
-                if key in skip and j + 1 < end and j + 1 not in breaks:
-                    over = node.get(keys[j + 1])
-                    if over is not None:
-                        if branches is None:
-                            branches = []
-                        branches.append((over, j + 1))
+                if key in skip:
+                    k = j + 1
+                    while k < end and k not in breaks and k - j <= MAX_SKIPPED:
+                        over = node.get(keys[k])
+                        if over is not None:
+                            if branches is None:
+                                branches = []
+                            branches.append((over, k))
+                            break
+                        if keys[k] not in skip:
+                            break
+                        k += 1
                 nxt = node.get(key)
                 if nxt is not None:
                     node = nxt

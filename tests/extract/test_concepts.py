@@ -69,6 +69,9 @@ def test_a_match_does_not_cross_a_comma(pipeline):
 def test_modifier_words_inside_a_term_are_skipped(pipeline):
     found = _found(pipeline, "The newborn showed neonatal severe hypotonia.")
     assert ("neonatal severe hypotonia", "HP:0001319") in found
+    found = _found(pipeline, "She had weakness of the left leg and paresthesia of the right hand.")
+    assert ("weakness of the left leg", "HP:0007340") in found  # an article and a side in a row
+    assert ("paresthesia of the right hand", "HP:0033660") in found
 
 
 def test_adjective_forms_and_reversed_order(pipeline):
