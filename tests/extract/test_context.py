@@ -1,6 +1,8 @@
 """Who a sentence is about (subject attribution) and ConText attributes of a span."""
 from __future__ import annotations
 
+import pytest
+
 from kg.extract.concepts import Tokens
 from kg.extract.context import (Attributes, Scopes, attributes_for, caption_subject, context_rules, cue_starts,
                                 find_triggers, index_cell_reading, index_column, line_subject, scan_phrases,
@@ -332,3 +334,15 @@ def test_table_lines_read_from_the_texts_tokens():
         assert keys == [k for _, _, k in Tokens(row).spans]
         assert line_subject(row, "results", keys) == line_subject(row, "results")
     assert [line_subject(row, "results") for row in rows] == ["literature", "patient", "patient"]
+
+
+@pytest.mark.parametrize("sentence, word", [
+    ("A gene panel of 50 risk factor genes for various neurodegenerative diseases was used.", "neurodegenerative"),
+    ("We sequenced 22 leukoencephalopathies-associated genes.", "leukoencephalopathies"),
+    ("MR spectroscopy showed reduced N-acetyl-aspartate, a marker of neuronal loss.", "neuronal loss"),
+])
+def test_panels_and_glosses_name_no_finding_of_the_patient(pipeline, sentence, word):
+    text = "Case presentation\n" + sentence + "\n"
+    rows = [r for r in pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+            if r["id"].startswith("HP:") and r["text"].lower().startswith(word)]
+    assert rows and all(r["subject"] != "patient" for r in rows)
