@@ -29,6 +29,7 @@ _MARKER = r"(?:\[[0-9,\s–-]{1,20}\]|<sup>[^<]{1,20}</sup>)"
 _STOP_CHARS = ".!?\u061f"  # the characters a sentence-ending stop can start with
 _LIST_START = r"[ \t]*(?:[-*•+][ \t]+|(?:[0-9]{1,3}|[۰-۹]{1,3})[.)][ \t]+|[-–][ \t]*[0-9۰-۹]{1,3}[-.)])"
 
+PARAGRAPH_LINE = 120  # a line longer than this is a paragraph, not a hard-wrapped line: its newline ends a sentence
 _STOP = rf"[{_STOP_CHARS}]*{_MARKER}?[\"'”’»)\]]*{_MARKER}?(?=\s+[\"'“‘«*]?[{_UPPER}{_ARABIC}{_DIGIT}])"
 
 
@@ -47,7 +48,7 @@ def _break_pattern(full_stops: bool, headings: bool) -> re.Pattern[str]:
                   r"(?<=[ \t])(?<![^\n][ \t])[ \t]{0,2}#{1,6}[ \t][^\n]*(?P<indented_heading>)"]
     if full_stops:
         kinds.append(rf"(?<=[.!?؟]){_STOP}(?P<stop>)")
-        kinds.append(rf"(?<=\n)(?=[ \t]*[\"'“‘«*]?[{_UPPER}{_ARABIC}{_DIGIT}])(?P<line>)")
+        kinds.append(rf"(?<=[^\n]{{{PARAGRAPH_LINE + 1}}}\n)(?=[ \t]*[\"'“‘«*]?[{_UPPER}{_ARABIC}{_DIGIT}])(?P<line>)")
     return re.compile(f"[{first}](?:" + "|".join(kinds) + ")")
 
 
@@ -59,7 +60,6 @@ _INITIAL = re.compile(r"[" + _UPPER + r"]")
 _NUMBER = re.compile(r"[0-9]{1,3}|[۰-۹]{1,3}")
 _CONTENT = re.compile(r"\w")
 _WS = " \t\r\n\u200c\u200f\u200e\xa0"
-PARAGRAPH_LINE = 120  # a line longer than this is a paragraph, not a hard-wrapped line: its newline ends a sentence
 
 
 @lru_cache(maxsize=4)
@@ -181,8 +181,6 @@ def _spans(text: str, start: int, end: int, full_stops: bool) -> list[tuple[int,
             begin = stop_end
         elif kind == "line":
             pos = m.start()
-            if pos - (text.rfind("\n", start, pos) + 1 or start) <= PARAGRAPH_LINE:
-                continue
             if brackets is None:
                 brackets = _bracket_spans(text, start, end)
             while b < len(brackets) and brackets[b][1] <= pos:
