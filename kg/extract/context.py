@@ -468,8 +468,8 @@ def index_cell_reading(row: str, offset: int, header_cells: int, column: int) ->
     """(negated, subject) of the finding at character ``offset`` of a table row, read from the index patient's
     column ``column`` of a table whose header has ``header_cells`` cells; None when the row's cells do not line up
     with the header. A finding named in the first cell takes the index patient's cell: a negative value ("No",
-    "-", a count of none: "0/1") negates it, a neutral one ("?", "N.D.", "Unknown (shaved)") says nothing of the patient (subject
-    "other"), any other value affirms it for the patient. A finding written in another cell belongs to the
+    "-", a count of none: "0/1") negates it, a neutral one ("?", "N.D.", "Unknown (shaved)") says nothing of the
+    patient (subject "other"), any other value affirms it for the patient. A finding written in another cell belongs to the
     patient only in the index column."""
     cells = row.split("\t")
     if len(cells) != header_cells or column == 0:

@@ -350,8 +350,8 @@ def _with_title(text: str, title: str, sentences: Sequence[Sentence], languages:
     Without ``languages`` its language is left empty (``annotate`` does not show it). ``sentences``: those of
     ``split_sentences`` (in text order, not overlapping, indexed from 0), so only the one starting last before the
     title can hold it, and the title goes right after it. A front-matter sentence that starts with the title (a
-    plain-text title line) becomes the Title sentence. A text that is one front-matter sentence ("brachydactyly", "She had
-a cleft palate.") is running text instead, whether or not it reads as a title."""
+    plain-text title line) becomes the Title sentence. A text that is one front-matter sentence ("brachydactyly",
+    "She had a cleft palate.") is running text instead, whether or not it reads as a title."""
     out = list(sentences)
     if len(out) == 1 and out[0].section_kind == "front" and not text[:out[0].start].strip() \
             and not text[out[0].end:].strip():  # the whole text is one sentence: running text, title or not

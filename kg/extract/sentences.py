@@ -160,35 +160,25 @@ def _spans(text: str, start: int, end: int, full_stops: bool) -> list[tuple[int,
     # non-ASCII text (most full texts).
     headings = text.find("#", start, end) >= 0 and (text.find("# ", start, end) >= 0 or text.find("#\t", start, end) >= 0)
     pattern = _BREAKS[full_stops, headings]
-    brackets: list[tuple[int, int]] | None = None  # read at the first full stop
+    brackets: list[tuple[int, int]] | None = None  # read at the first full stop or paragraph line
     b = 0
     begin = start
     matches = pattern.finditer(text, start, end) if headings else \
         matches_at(pattern, text, char_offsets(_BREAK_STARTS[full_stops], text, start, end), end)
     for m in matches:
         kind = m.lastgroup
-        if kind == "stop":
-            pos, stop_end = m.span()
+        if kind == "stop" or kind == "line":
+            pos, cut = m.span() if kind == "stop" else (m.start(), m.start())  # a line ends before its newline
             if brackets is None:
                 brackets = _bracket_spans(text, start, end)
             while b < len(brackets) and brackets[b][1] <= pos:
                 b += 1
             if b < len(brackets) and brackets[b][0] < pos:
                 continue  # inside brackets
-            if stop_end - pos == 1 and text[pos] == "." and _is_abbreviation(text, start, pos, abbreviations):
+            if cut - pos == 1 and text[pos] == "." and _is_abbreviation(text, start, pos, abbreviations):
                 continue
-            out.append((begin, stop_end))
-            begin = stop_end
-        elif kind == "line":
-            pos = m.start()
-            if brackets is None:
-                brackets = _bracket_spans(text, start, end)
-            while b < len(brackets) and brackets[b][1] <= pos:
-                b += 1
-            if b < len(brackets) and brackets[b][0] < pos:
-                continue
-            out.append((begin, pos))
-            begin = pos
+            out.append((begin, cut))
+            begin = cut
         elif kind in ("heading", "indented_heading"):
             out.append((begin, m.start()))
             begin = m.end()
