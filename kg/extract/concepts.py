@@ -10,7 +10,7 @@ from operator import itemgetter, le
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
-from kg.extract.lexicon import (ARTICLES, CASED, ENTRIES, MATCH_BREAK, QUALITY_ROLES, Lexicon, break_positions,
+from kg.extract.lexicon import (ARTICLES, CASED, CONJUNCTIONS, ENTRIES, MATCH_BREAK, QUALITY_ROLES, Lexicon, break_positions,
                                 english_function_words, is_plural, longest_matches, match_starts,
                                 quality_words, skippable, stem, stems, term_modifiers)
 from kg.extract.normalize import (IGNORABLE, MAX_STAND_IN_LETTERS, mapped_to, non_ascii_chars,
@@ -207,7 +207,8 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     routes = _route_words()
     sites: list[Match] = []
     defined = tokens._abbreviations
-    for i, j, entries in longest_matches(lex, text, starts, ends, keys, breaks, positions[lo:hi], nodes, i1):
+    gaps: list = []
+    for i, j, entries in longest_matches(lex, text, starts, ends, keys, breaks, positions[lo:hi], nodes, i1, gaps):
         best = concepts.get(entries[0].curie) or _choose(concepts, entries)
         if best is not None:
             if i and keys[i - 1] in prefixes and starts[i] == ends[i - 1] + 1 and text[ends[i - 1]] == "-" \
@@ -239,6 +240,7 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
         raw.extend(_coordinated(lex, tokens, raw, i0))
         if longest >= 3:
             raw.extend(_coordinated_of(lex, tokens, raw, i1))
+    gapped = _gapped(lex, tokens, gaps, nodes, i1) if gaps else ()
     if q_lo < q_hi:
         raw.extend(_qualified(lex, tokens, raw, qualities[q_lo:q_hi], i0, i1))
     brackets = []
@@ -256,9 +258,12 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
         if new:
             raw = _defined_readings(tokens, raw, new, ends[i1 - 1] + 3)
     if not raw:
-        return raw
+        return list(gapped)
     raw.extend(sites)
-    return _resolve(raw, lex, keys)
+    kept = _resolve(raw, lex, keys)
+    if gapped:
+        kept = _add_gapped(kept, gapped)
+    return kept
 
 
 @lru_cache(maxsize=1)
@@ -316,7 +321,7 @@ def _negating_prefixes() -> frozenset[str]:
     return _NEGATING
 
 
-_CONJUNCTIONS = frozenset({"and", "or"})
+_CONJUNCTIONS = CONJUNCTIONS
 MAX_CONJUNCTS = 4
 
 
@@ -374,6 +379,115 @@ def _coordinated(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int) ->
 
 
 MAX_CONJUNCT_WORDS = 3
+MAX_GAP_LEAD = 5  # words of a gapped term before the conjunction
+
+
+def _walk(node: dict | None, keys: list[str], j: int, stop: int, breaks: frozenset[int],
+          skip: frozenset[str]) -> dict | None:
+    """The trie node reached from ``node`` through ``keys[j:stop]`` (stepping over ``skip`` words the term
+    lacks), or None."""
+    while j < stop and node is not None:
+        if j in breaks:
+            return None
+        nxt = node.get(keys[j])
+        if nxt is None and keys[j] not in skip:
+            return None
+        if nxt is not None:
+            node = nxt
+        j += 1
+    return node
+
+
+def _longest_from(lex: Lexicon, node: dict, keys: list[str], j: int, end: int, breaks: frozenset[int],
+                  skip: frozenset[str]) -> tuple[int, Concept] | None:
+    """(end token, concept) of the longest term that ``node`` continues with ``keys[j:end]`` through at least one
+    word, or None."""
+    best = None
+    first = j
+    while j < end:
+        nxt = node.get(keys[j])
+        if nxt is None:
+            if keys[j] in skip and j > first:
+                j += 1
+                if j in breaks:
+                    break
+                continue
+            break
+        node = nxt
+        j += 1
+        entries = node.get(ENTRIES)
+        if entries:
+            if CASED in node:
+                entries = tuple(e for e in entries if not e.case_form)
+            concept = _choose(lex.concepts, entries) if entries else None
+            if concept is not None:
+                best = (j, concept)
+        if j in breaks:
+            break
+    return best
+
+
+def _gapped(lex: Lexicon, tokens: Tokens, gaps: list, nodes: list, i1: int) -> list[Match]:
+    """Terms written across a coordination whose other conjunct shares their words: "enlarged and dysmorphic
+    lateral ventricles" (Enlarged lateral ventricles, read over "and dysmorphic"), "dilatation of the third and
+    lateral ventricles" (Dilated third ventricle over "and lateral", Lateral ventricle dilatation over "third
+    and"). ``gaps``: where a term's walk stopped at "and" or "or" (``longest_matches``). The term is read on over
+    the conjunction and the right conjunct's first word, or over the left conjunct's last word and the
+    conjunction, when both conjuncts' words may follow the words before them in some term (they are parallel:
+    "short metacarpals and a slight leg length" is no "short leg"), the skipped word is not a site of its own
+    ("long bones and broad ribs") and the term goes on with no skipped word right after the gap. The match spans
+    the whole phrase."""
+    keys, starts, ends, breaks, root = tokens.keys, tokens.starts, tokens.ends, tokens.breaks, lex.trie
+    skip = skippable()
+    out: list[Match] = []
+    for s, c, left in gaps:
+        if c + 2 >= i1 or c + 1 in breaks or c - s > MAX_GAP_LEAD:
+            continue
+        b = keys[c + 1]
+        if c - 1 == s:
+            before = root
+        else:
+            before = _walk(nodes[s], keys, s + 1, c - 1, breaks, skip)
+            if before is None or keys[c - 1] not in before:
+                continue
+        if b not in before:
+            continue
+        if c + 2 not in breaks and not _names_site(lex, left):
+            hit = _longest_from(lex, left, keys, c + 2, i1, breaks, skip)
+            if hit is not None:
+                out.append(Match(starts[s], ends[hit[0] - 1], hit[1], s, hit[0], distributed=True))
+        if before is not root:
+            hit = _longest_from(lex, before, keys, c + 1, i1, breaks, skip)
+            if hit is not None:
+                out.append(Match(starts[s], ends[hit[0] - 1], hit[1], s, hit[0], distributed=True))
+    return out
+
+
+def _names_site(lex: Lexicon, node: dict) -> bool:
+    """Whether a trie node ends a term for an anatomical site ("bones" in "long bones and broad ribs": a noun
+    phrase of its own, not a modifier shared with the next conjunct)."""
+    entries = node.get(ENTRIES)
+    if not entries:
+        return False
+    concept = _choose(lex.concepts, entries)
+    return concept is not None and concept.type == "AnatomicalSite"
+
+
+def _add_gapped(kept: list[Match], gapped: list[Match]) -> list[Match]:
+    """``kept`` with the ``gapped`` matches whose concept no overlapping kept match has, in text order."""
+    new = []
+    seen = set()
+    for g in gapped:
+        key = (g.start, g.end, g.concept.curie)
+        if key in seen:
+            continue
+        seen.add(key)
+        if any(k.concept.curie == g.concept.curie and k.start < g.end and g.start < k.end for k in kept):
+            continue
+        new.append(g)
+    if not new:
+        return kept
+    return sorted(kept + new, key=lambda m: (m.start, m.start - m.end))
 
 
 def _shared_head(lex: Lexicon, node: dict | None, rest: list[str], skip: frozenset[str]) -> Concept | None:

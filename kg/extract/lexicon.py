@@ -27,7 +27,7 @@ from kg.extract.normalize import normalize_for_matching, token_spans
 from kg.model import Concept
 from kg.resources import load_tsv, ontology_path, resource_path
 
-INDEX_VERSION = "24"
+INDEX_VERSION = "25"
 CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
 PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
@@ -63,6 +63,7 @@ _SPELLING: list[tuple[str, str]] | None = None
 _VARIANTS: dict[str, str] | None = None
 _SKIPPABLE: frozenset[str] | None = None
 ARTICLES = frozenset({"the", "a", "an"})
+CONJUNCTIONS = frozenset({"and", "or"})
 
 
 _ADJECTIVES: frozenset[str] | None = None
@@ -1060,8 +1061,8 @@ MAX_SKIPPED = 2  # skippable words stepped over in a row: "weakness of the left 
 
 
 def longest_matches(lex: Lexicon, text: str, starts: list[int], ends: list[int], keys: list[str],
-                    breaks: frozenset[int], positions: Iterable[int], nodes: list, end: int
-                    ) -> list[tuple[int, int, tuple[Entry, ...]]]:
+                    breaks: frozenset[int], positions: Iterable[int], nodes: list, end: int,
+                    gaps: list | None = None) -> list[tuple[int, int, tuple[Entry, ...]]]:
     """For each of ``positions`` (see ``match_starts``), the longest lexicon match starting there and ending
     before token ``end``: (first token, end token, entries). Tokens are given column-wise (``starts``, ``ends``,
     ``keys``; ``breaks`` from ``break_positions``) with offsets into the original ``text``.
@@ -1071,7 +1072,9 @@ def longest_matches(lex: Lexicon, text: str, starts: list[int], ends: list[int],
     serum IgG level" beside "Increased serum lactate"); a match does not end on an organ adjective
     followed by a word (``relational_adjectives``); a
     match never runs across a comma, semicolon, colon or bracket ("short stature, mild cognitive disability" is
-    not HPO's inverted synonym "Short stature, mild")."""
+    not HPO's inverted synonym "Short stature, mild").
+    ``gaps``, when given, receives (start, token, node) for each walk that reaches an "and" or "or" (token) with
+    the term still open (node: the trie node of the words before it), for ``concepts._gapped``."""
     found = []
     skip = skippable()
     adjectives = relational_adjectives()
@@ -1107,6 +1110,8 @@ def longest_matches(lex: Lexicon, text: str, starts: list[int], ends: list[int],
                         if keys[k] not in skip:
                             break
                         k += 1
+                if key in CONJUNCTIONS and gaps is not None:
+                    gaps.append((i, j, node))
                 nxt = node.get(key)
                 if nxt is not None:
                     node = nxt

@@ -55,6 +55,30 @@ def test_coordinated_modifiers_share_the_head(pipeline):
     assert ("chorioretinal coloboma", "HP:0000567") in found
 
 
+def test_gapped_coordination_reads_each_conjunct_with_the_shared_words(pipeline):
+    text = "Brain MRI showed moderate dilatation of the third and lateral ventricles."
+    found = _found(pipeline, text)
+    phrase = "dilatation of the third and lateral ventricles"
+    assert (phrase, "HP:0007082") in found  # Dilated third ventricle, read over "and lateral"
+    assert (phrase, "HP:0006956") in found  # Lateral ventricle dilatation, read over "third and"
+    assert ("Enlarged and dysmorphic lateral ventricles", "HP:0006956") in _found(
+        pipeline, "Enlarged and dysmorphic lateral ventricles were seen on MRI.")
+    assert ("pain and swelling of the left knee", "HP:0030839") in _found(
+        pipeline, "She reported pain and swelling of the left knee.")
+
+
+def test_gapped_coordination_needs_parallel_conjuncts(pipeline):
+    found = _found(pipeline, "X-rays showed short metacarpals and a slight leg length inequality.")
+    assert all(i != "HP:0006385" for _, i in found)  # no Short lower limbs over "metacarpals and a slight"
+    found = _found(pipeline, "Radiographs showed bowed long bones and broad ribs.")
+    assert all(t != "bones and broad ribs" for t, _ in found)
+
+
+def test_latin_plurals_name_their_singular(pipeline):
+    assert ("shallow acetabuli", "HP:0003182") in _found(pipeline, "The pelvis had flat and shallow acetabuli.")
+    assert ("long lashes", "HP:0000527") in _found(pipeline, "She had long lashes and a high palate.")
+
+
 def test_coordination_over_a_comma_list(pipeline):
     found = _found(pipeline, "Radiographs of the cervical, thoracic, and lumbar spine were normal.")
     assert [t for t, _ in found if t in ("cervical", "thoracic")] == ["cervical", "thoracic"]
