@@ -216,6 +216,7 @@ class Lexicon:
         self.plurals = plurals
         self.qualities = qualities
         self.version = version
+        self._ancestors: dict[str, frozenset[str]] = {}
 
     # ------------------------------------------------------------------ loading
     @classmethod
@@ -254,8 +255,12 @@ class Lexicon:
     def current_id(self, curie: str) -> str:
         return self.alt_ids.get(curie, curie)
 
-    def ancestors(self, curie: str) -> set[str]:
-        return ancestors_of(self.parents, curie)
+    def ancestors(self, curie: str) -> frozenset[str]:
+        """Every is_a ancestor of ``curie`` (memoised: the same phenotypes recur across reports)."""
+        found = self._ancestors.get(curie)
+        if found is None:
+            found = self._ancestors[curie] = frozenset(ancestors_of(self.parents, curie))
+        return found
 
     def lookup(self, surface: str) -> list[Concept]:
         """Concepts whose surface form is exactly ``surface`` (after normalisation)."""

@@ -23,6 +23,7 @@ _DEMOGRAPHIC_KIND_SET = frozenset(DEMOGRAPHIC_KINDS)
 _ROW_ORDER = itemgetter("start", "end", "type", "id")  # the order of annotate's rows
 _START = attrgetter("start")
 _MATCH_TYPE = attrgetter("concept.type")
+_MATCH_CURIE = attrgetter("concept.curie")
 
 
 class Pipeline:
@@ -133,6 +134,8 @@ class Pipeline:
         text = tokens.text
         lexicon = self.lexicon
         pronouns, background = context.PRONOUNS, context.BACKGROUND
+        outside: list[int] = []  # the first row of each sentence outside the patient's record (``_corroborated``)
+        record: set[str] = set()  # the concepts affirmed for the patient in the record
         qualities = tokens.quality_positions
 
         def subject_of(si: int, first: int, keys: list[str], starts: list[int], cues: list[tuple]) -> str:
@@ -177,10 +180,15 @@ class Pipeline:
             triggers, cues = context.sentence_cues(keys, starts)
             scopes = context.Scopes.of_triggers(triggers, keys)
             subject = subject_of(si, first, keys, starts, cues)
+            in_record = s.section_kind not in RECORD_ONLY_KINDS
+            if not in_record:
+                outside.append(len(out))
             table = "\t" in s.text
             section = s.section
             if not scopes.active and not table:  # no trigger sets a flag: every match takes the sentence's subject
                 out.extend([(m.start, m.end, m.concept, False, False, False, subject, section, si) for m in matches])
+                if in_record and subject == "patient":
+                    record.update(map(_MATCH_CURIE, matches))
                 continue
             for m in matches:
                 attrs = scopes.attributes(m.first_token - first, m.last_token - first)
@@ -213,39 +221,54 @@ class Pipeline:
                     mention_subject = "other"
                 out.append((m.start, m.end, m.concept, negated, attrs.historical, attrs.uncertain or attrs.hypothetical,
                             mention_subject, section, si))
-        out = _corroborated(lexicon, sentences, out)
+                if in_record and mention_subject == "patient" and not negated:
+                    record.add(m.concept.curie)
+        if outside and record:
+            out = _corroborated(lexicon, outside, record, out)
         return labs.with_lab_findings(lexicon, tokens, sentences, out) if lab_findings else out
 
 
 RECORD_ONLY_KINDS = frozenset({"introduction", "discussion", "conclusion", "title"})
 
 
-def _corroborated(lexicon: Lexicon, sentences: Sequence[Sentence], rows: list[tuple]) -> list[tuple]:
+def _corroborated(lexicon: Lexicon, outside: list[int], record: set[str], rows: list[tuple]) -> list[tuple]:
     """``_mention_rows``' rows with the patient's problems named only outside the patient's record checked against
     it. A finding or condition read as the patient's in a title, introduction, discussion or conclusion stays the
     patient's when the report's own sections (case, results, abstract, figures, tables) affirm for the patient
     the same concept, a descendant of it (the record is more specific) or its parent (one step more specific
-    than the record: "generalized hypotonia" for the record's hypotonia); else it becomes ``other``. Discussions compare the
-    patient with reported cases ("our patient, like the siblings of Agrawal et al., had delayed motor
-    milestones") and titles name the syndrome, so a phenotype stated only there is seldom the patient's own
-    (JAX dev split: 5 of 39 such findings are in the gold). A report without any patient problem in its own
-    sections keeps its rows as they are."""
-    doubtful = [n for n, r in enumerate(rows) if r[6] == "patient" and not r[3]
-                and sentences[r[8]].section_kind in RECORD_ONLY_KINDS and GROUPS.get(r[2].type) == "problem"]
+    than the record: "generalized hypotonia" for the record's hypotonia); else it becomes ``other``.
+    Discussions compare the patient with reported cases ("our patient, like the siblings of Agrawal et al., had
+    delayed motor milestones") and titles name the syndrome, so a phenotype stated only there is seldom the
+    patient's own (JAX dev split: 5 of 39 such findings are in the gold). ``outside``: the first row of each
+    sentence in such a section; ``record``: the CURIEs the other sections affirm for the patient (a report
+    without any keeps its rows as they are)."""
+    doubtful = []
+    for n in outside:
+        si = rows[n][8] if n < len(rows) else -1
+        while n < len(rows) and rows[n][8] == si:
+            r = rows[n]
+            if r[6] == "patient" and not r[3] and GROUPS.get(r[2].type) == "problem":
+                doubtful.append(n)
+            n += 1
     if not doubtful:
         return rows
-    record = {r[2].curie for r in rows if r[6] == "patient" and not r[3]
-              and sentences[r[8]].section_kind not in RECORD_ONLY_KINDS and GROUPS.get(r[2].type) == "problem"}
-    if not record:
+    parents = lexicon.parents
+    pending = {r[2].curie for r in map(rows.__getitem__, doubtful)
+               if r[2].curie not in record and record.isdisjoint(parents.get(r[2].curie, ()))}
+    if pending:
+        ancestors = lexicon.ancestors
+        for curie in record:
+            found = ancestors(curie)
+            if not pending.isdisjoint(found):
+                pending -= found
+                if not pending:
+                    return rows
+    if not pending:
         return rows
-    related = set(record)
-    for curie in record:
-        related |= lexicon.ancestors(curie)
     out = list(rows)
     for n in doubtful:
         row = rows[n]
-        curie = row[2].curie
-        if curie not in related and record.isdisjoint(lexicon.parents.get(curie, ())):
+        if row[2].curie in pending:
             out[n] = row[:6] + ("other",) + row[7:]
     return out
 
