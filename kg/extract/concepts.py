@@ -452,7 +452,7 @@ def _gapped(lex: Lexicon, tokens: Tokens, gaps: list, nodes: list, i1: int) -> l
                 continue
         if b not in before:
             continue
-        if c + 2 not in breaks and not _names_site(lex, left):
+        if keys[c + 2] in left and c + 2 not in breaks and not _names_site(lex, left):
             hit = _longest_from(lex, left, keys, c + 2, i1, breaks, skip)
             if hit is not None:
                 out.append(Match(starts[s], ends[hit[0] - 1], hit[1], s, hit[0], distributed=True))
