@@ -10,13 +10,24 @@ from operator import itemgetter, le
 from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
-from kg.extract.lexicon import (ARTICLES, CASED, CONJUNCTIONS, ENTRIES, MATCH_BREAK, QUALITY_ROLES, Lexicon, break_positions,
-                                english_function_words, is_plural, longest_matches, match_starts,
+from kg.extract.lexicon import (ARTICLES, CASED, CONJUNCTIONS, ENTRIES, MATCH_BREAK, QUALITY_ROLES, Lexicon,
+                                break_positions, english_function_words, is_plural, longest_matches, match_starts,
                                 quality_words, skippable, stem, stems, term_modifiers)
 from kg.extract.normalize import (IGNORABLE, MAX_STAND_IN_LETTERS, mapped_to, non_ascii_chars,
                                   normalize_for_matching, token_spans)
 from kg.model import Concept
 from kg.resources import load_tsv, resource_path
+
+RARE_DISEASE_PREFIXES = ("ORPHA:", "OMIM:", "CKG:disease-")
+
+
+def _disease_holds_phenotype(a: str, b: str) -> bool:
+    """Whether of two overlapping problem matches (CURIEs) one is a rare disease and the other an HPO phenotype: the
+    disease's name holds the phenotype ("familial juvenile hyperuricemic nephropathy" and Nephropathy), and both
+    are kept (GSC+ annotates the phenotype; the disease is the diagnosis)."""
+    return a.startswith(RARE_DISEASE_PREFIXES) and b.startswith("HP:") \
+        or b.startswith(RARE_DISEASE_PREFIXES) and a.startswith("HP:")
+
 
 GROUPS = {"Finding": "problem", "Condition": "problem", "ImagingFinding": "problem", "Drug": "drug",
           "Procedure": "test", "Modality": "test", "LabTest": "test", "AnatomicalSite": "anatomy"}
@@ -1011,6 +1022,9 @@ def _resolve(matches: list[Match], lex: Lexicon, keys: list[str]) -> list[Match]
             if k.end <= m.start or k.start >= m.end:
                 continue
             k_group = GROUPS.get(k.concept.type, k.concept.type)
+            if k_group == group and group == "problem" and not (k.start == m.start and k.end == m.end) \
+                    and _disease_holds_phenotype(k.concept.curie, m.concept.curie):
+                continue
             if k_group == group or (k.start == m.start and k.end == m.end) \
                     or (group == "problem" and k_group == "test" and k.start < m.start and m.end <= k.end):
                 clash = True

