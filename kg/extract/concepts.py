@@ -332,7 +332,6 @@ def _negating_prefixes() -> frozenset[str]:
     return _NEGATING
 
 
-_CONJUNCTIONS = CONJUNCTIONS
 MAX_CONJUNCTS = 4
 
 
@@ -352,7 +351,7 @@ def _coordinated(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int) ->
     for m in matches:
         f = m.first_token
         if m.last_token - f < 2 or m.distributed or f <= i0 \
-                or (keys[f - 1] not in _CONJUNCTIONS or f in breaks) and text[ends[f - 1]:starts[f]].strip() != "/":
+                or (keys[f - 1] not in CONJUNCTIONS or f in breaks) and text[ends[f - 1]:starts[f]].strip() != "/":
             continue
         rest = keys[f + 1:m.last_token]
         pos = m.first_token
@@ -361,7 +360,7 @@ def _coordinated(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int) ->
             if p < i0:
                 break
             gap = text[ends[p]:starts[pos]]
-            if keys[p] in _CONJUNCTIONS and pos not in breaks:
+            if keys[p] in CONJUNCTIONS and pos not in breaks:
                 p -= 1
                 if p < i0:
                     break
@@ -374,7 +373,7 @@ def _coordinated(lex: Lexicon, tokens: Tokens, matches: list[Match], i0: int) ->
                 break
             first, concept = p, _shared_head(lex, trie.get(keys[p]), rest, skip)
             q = p - 1
-            while q >= max(i0, p - MAX_CONJUNCT_WORDS + 1) and q + 1 not in breaks and keys[q] not in _CONJUNCTIONS \
+            while q >= max(i0, p - MAX_CONJUNCT_WORDS + 1) and q + 1 not in breaks and keys[q] not in CONJUNCTIONS \
                     and not text[ends[q]:starts[q + 1]].strip():
                 node = trie.get(keys[q])
                 for k in keys[q + 1:p + 1]:
@@ -393,20 +392,29 @@ MAX_CONJUNCT_WORDS = 3
 MAX_GAP_LEAD = 5  # words of a gapped term before the conjunction
 
 
-def _walk(node: dict | None, keys: list[str], j: int, stop: int, breaks: frozenset[int],
-          skip: frozenset[str]) -> dict | None:
-    """The trie node reached from ``node`` through ``keys[j:stop]`` (stepping over ``skip`` words the term
-    lacks), or None."""
-    while j < stop and node is not None:
-        if j in breaks:
+def _follow(node: dict | None, words: list[str], skip: frozenset[str]) -> dict | None:
+    """The trie node that ``node`` reaches through ``words``, stepping over ``skip`` words the term lacks; None
+    when the term does not go on so."""
+    for k in words:
+        if node is None:
             return None
-        nxt = node.get(keys[j])
-        if nxt is None and keys[j] not in skip:
-            return None
+        nxt = node.get(k)
         if nxt is not None:
             node = nxt
-        j += 1
+        elif k not in skip:
+            return None
     return node
+
+
+def _node_concept(lex: Lexicon, node: dict | None) -> Concept | None:
+    """The concept of the term that trie ``node`` ends (its entries without those that match only as written in
+    capitals), or None."""
+    entries = node.get(ENTRIES) if node is not None else None
+    if not entries:
+        return None
+    if CASED in node:
+        entries = tuple(e for e in entries if not e.case_form)
+    return _choose(lex.concepts, entries) if entries else None
 
 
 def _longest_from(lex: Lexicon, node: dict, keys: list[str], j: int, end: int, breaks: frozenset[int],
@@ -426,13 +434,9 @@ def _longest_from(lex: Lexicon, node: dict, keys: list[str], j: int, end: int, b
             break
         node = nxt
         j += 1
-        entries = node.get(ENTRIES)
-        if entries:
-            if CASED in node:
-                entries = tuple(e for e in entries if not e.case_form)
-            concept = _choose(lex.concepts, entries) if entries else None
-            if concept is not None:
-                best = (j, concept)
+        concept = _node_concept(lex, node) if ENTRIES in node else None
+        if concept is not None:
+            best = (j, concept)
         if j in breaks:
             break
     return best
@@ -458,7 +462,7 @@ def _gapped(lex: Lexicon, tokens: Tokens, gaps: list, nodes: list, i1: int) -> l
         if c - 1 == s:
             before = root
         else:
-            before = _walk(nodes[s], keys, s + 1, c - 1, breaks, skip)
+            before = _follow(nodes[s], keys[s + 1:c - 1], skip) if breaks.isdisjoint(range(s + 1, c - 1)) else None
             if before is None or keys[c - 1] not in before:
                 continue
         if b not in before:
@@ -477,10 +481,7 @@ def _gapped(lex: Lexicon, tokens: Tokens, gaps: list, nodes: list, i1: int) -> l
 def _names_site(lex: Lexicon, node: dict) -> bool:
     """Whether a trie node ends a term for an anatomical site ("bones" in "long bones and broad ribs": a noun
     phrase of its own, not a modifier shared with the next conjunct)."""
-    entries = node.get(ENTRIES)
-    if not entries:
-        return False
-    concept = _choose(lex.concepts, entries)
+    concept = _node_concept(lex, node)
     return concept is not None and concept.type == "AnatomicalSite"
 
 
@@ -504,17 +505,7 @@ def _add_gapped(kept: list[Match], gapped: list[Match]) -> list[Match]:
 def _shared_head(lex: Lexicon, node: dict | None, rest: list[str], skip: frozenset[str]) -> Concept | None:
     """The concept of the term that trie ``node`` (a conjunct's words) continues with ``rest`` (the words after the
     coordinated one), stepping over ``skip`` words the term lacks; None when there is none."""
-    for k in rest:
-        if node is None:
-            return None
-        nxt = node.get(k)
-        node = nxt if nxt is not None or k not in skip else node
-    entries = node.get(ENTRIES) if node is not None else None
-    if not entries:
-        return None
-    if CASED in node:
-        entries = tuple(e for e in entries if not e.case_form)
-    return _choose(lex.concepts, entries) if entries else None
+    return _node_concept(lex, _follow(node, rest, skip))
 
 
 def _coordinated_of(lex: Lexicon, tokens: Tokens, matches: list[Match], i1: int) -> list[Match]:
@@ -552,26 +543,14 @@ def _coordinated_of(lex: Lexicon, tokens: Tokens, matches: list[Match], i1: int)
             if pos >= i1:
                 break
             gap = text[ends[pos - 1]:starts[pos]]
-            joined = all_keys[pos] in _CONJUNCTIONS and pos not in breaks and gap.strip() in ("", ",")
+            joined = all_keys[pos] in CONJUNCTIONS and pos not in breaks and gap.strip() in ("", ",")
             if joined:
                 pos += 1
             elif gap.strip() != ",":
                 break
             while pos < i1 and all_keys[pos] in skip:
                 pos += 1
-            best, cur, q = None, node, pos
-            while q < i1 and cur is not None:
-                if q > pos and q in breaks:
-                    break
-                cur = cur.get(all_keys[q])
-                if cur is not None and cur.get(ENTRIES):
-                    entries = cur[ENTRIES]
-                    if CASED in cur:
-                        entries = tuple(e for e in entries if not e.case_form)
-                    concept = _choose(lex.concepts, entries) if entries else None
-                    if concept is not None:
-                        best = (q + 1, concept)
-                q += 1
+            best = _longest_from(lex, node, all_keys, pos, i1, breaks, frozenset())
             if best is None:
                 break
             pending.append(Match(starts[pos], ends[best[0] - 1], best[1], pos, best[0], distributed=True))
@@ -814,7 +793,7 @@ def _qualified(lex: Lexicon, tokens: Tokens, raw: list[Match], positions: list[i
         last, concept, _ = found
         chain = [_new_tuple(Match, (starts[q], ends[last - 1], concept, q, last, False))]
         for _ in range(MAX_CONJUNCTS - 1):
-            if last + 1 >= i1 or keys[last] not in _CONJUNCTIONS or last in breaks or last + 1 in breaks:
+            if last + 1 >= i1 or keys[last] not in CONJUNCTIONS or last in breaks or last + 1 in breaks:
                 break
             found = after(last + 1, quality)
             if found is None:
