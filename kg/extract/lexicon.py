@@ -361,23 +361,20 @@ def rare_disease_names(path: Path) -> list[tuple[str, str]]:
     except OSError as exc:
         raise ResourceError(f"{path}: {exc.strerror or exc}") from exc
     out: dict[str, str] = {}
-    families: dict[str, set[str]] = {}
-    labels: dict[str, str] = {}
+    families: dict[str, str] = {}  # lower case -> the family name as written with the most capitals
     for curie, name in sorted(names.items()):
         plain = not any(ch.isdigit() for ch in name) and "," not in name
         if curie.startswith("ORPHA:") or plain:
             out[curie] = name
         family = _FAMILY_SUFFIX.sub("", name).strip()
         if family != name and "," not in family and not any(ch.isdigit() for ch in family):
-            families.setdefault(family.lower(), set()).add(curie)
-            old = labels.get(family.lower())
+            old = families.get(family.lower())
             if old is None or sum(map(str.isupper, family)) > sum(map(str.isupper, old)):
-                labels[family.lower()] = family  # "Ehlers-Danlos", not "Ehlers-danlos"
+                families[family.lower()] = family  # "Ehlers-Danlos", not "Ehlers-danlos"
     named = {n.lower() for n in out.values()}
-    for key, members in sorted(families.items()):
-        if key in named:
-            continue
-        out["CKG:disease-" + re.sub(r"[^a-z0-9]+", "-", key).strip("-")] = labels[key]
+    for key, family in sorted(families.items()):
+        if key not in named:
+            out["CKG:disease-" + re.sub(r"[^a-z0-9]+", "-", key).strip("-")] = family
     order = {"ORPHA": 0, "OMIM": 1, "CKG": 2}
     return sorted(((c, n) for c, n in out.items() if len(n) >= MIN_DISEASE_NAME),
                   key=lambda row: (order[row[0].split(":", 1)[0]], row[0]))
