@@ -262,7 +262,7 @@ def _corroborated(lexicon: Lexicon, outside: list[int], record: set[str], rows: 
             if not pending.isdisjoint(found):
                 pending -= found
                 if not pending:
-                    return rows
+                    break
     if not pending:
         return rows
     out = list(rows)

@@ -14,6 +14,11 @@ def _keys(text):
     return [k for _, _, k in Tokens(text).spans]
 
 
+def _annotated(pipeline, text: str) -> list[dict]:
+    """``kg annotate`` rows of a plain-text report."""
+    return pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+
+
 def test_case_sentence_is_the_patients():
     assert sentence_subject(_keys("The patient had renal cysts."), "discussion", False) == "patient"
     assert sentence_subject(_keys("She had renal cysts."), "case", False) == "patient"
@@ -106,7 +111,7 @@ def test_annotate_reads_tables_and_abbreviations(pipeline):
             "Clinical features of the affected children of the family.\nPolydactyly\tYes\tYes\nHypogonadism\tNo\tNo\n"
             "Summary of the clinical features of all previously reported cases.\nAtaxia\t+\t+\n"
             "Discussion\nHereditary elliptocytosis (HE) is a red cell disorder. HE causes splenomegaly.\n")
-    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    rows = _annotated(pipeline, text)
     by_text = {r["text"].lower(): r for r in rows if r["id"].startswith("HP:")}
     assert not by_text["polydactyly"]["negated"] and by_text["polydactyly"]["subject"] == "patient"
     assert by_text["hypogonadism"]["negated"]
@@ -144,7 +149,7 @@ def test_annotate_reads_a_table_by_its_index_patient_column(pipeline):
             "Feature\tIndex case\tAffected brother\tPreviously reported cases\n"
             "Hypertelorism\tN\tN\t20/20 (100%)\nIntrauterine growth retardation\tY\tY\t23/25 (92%)\n"
             "Villous atrophy\t?\tY\t21/21\n")
-    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    rows = _annotated(pipeline, text)
     by_text = {r["text"].lower(): r for r in rows if r["id"].startswith("HP:")}
     assert by_text["hypertelorism"]["negated"] and by_text["hypertelorism"]["subject"] == "patient"
     assert not by_text["intrauterine growth retardation"]["negated"]
@@ -157,7 +162,7 @@ def test_the_index_column_header_can_follow_a_title_row(pipeline):
             "The reported ocular manifestations of the syndrome in the literature and in this study.\n"
             "Eye findings\t \t \t \nOcular feature\tSmith 2008\tJones 2010\tThis study\n"
             "Ptosis\t10\\36\t0\\2\t0\\1\nMyopia\t9\\28\t1\\2\t1\\1\n")
-    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    rows = _annotated(pipeline, text)
     ptosis = next(r for r in rows if r["id"] == "HP:0000508")
     assert ptosis["negated"] and ptosis["subject"] == "patient"
     assert any(r["id"] == "HP:0000545" and r["start"] == text.index("Myopia") and not r["negated"] for r in rows)
@@ -169,7 +174,7 @@ def test_a_relative_who_reports_a_finding_is_not_its_subject(pipeline):
     assert sentence_subject(_keys("His mother noticed that he was very irritable."), "case", False) == "patient"
     assert sentence_subject(_keys("His mother had recurrent migraine."), "case", False) == "family"
     text = "Case presentation\nA history of nocturnal sleep apnea was mentioned by the parents.\n"
-    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    rows = _annotated(pipeline, text)
     apnea = next(r for r in rows if r["id"] == "HP:0010535")
     assert apnea["subject"] == "patient" and not apnea["negated"]
 
@@ -178,7 +183,7 @@ def test_affected_siblings_of_a_family_report_are_its_patients(pipeline):
     assert sentence_subject(_keys("The second affected sibling had preauricular tags."), "case", False) == "patient"
     assert sentence_subject(_keys("Her brother had preauricular tags."), "case", False) == "family"
     text = "Case presentation\nVomiting and constipation were also noted in both brothers.\n"
-    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    rows = _annotated(pipeline, text)
     assert {r["subject"] for r in rows if r["id"].startswith("HP:")} == {"patient"}
 
 
@@ -203,8 +208,7 @@ def test_table_row_citing_a_reference_with_a_glued_number_is_literature():
 def test_negation_hypothesis_and_family_wording(pipeline):
     def rows(sentence):
         text = "Case presentation\n" + sentence + "\n"
-        return {r["text"].lower(): r for r in pipeline.annotate(Document(doc_id="t", source="t", text=text,
-                                                                         format="text")) if r["id"].startswith("HP:")}
+        return {r["text"].lower(): r for r in _annotated(pipeline, text) if r["id"].startswith("HP:")}
     found = rows("Mild changes such as toe syndactyly were not observable on clinical examination.")
     assert found["toe syndactyly"]["negated"]
     found = rows("Although patient 2 did not present overt immune deficiency, she had oral candidiasis.")
@@ -228,8 +232,7 @@ def test_the_patients_relative_names_the_relative():
 def test_unlikely_negates(pipeline):
     def rows(sentence):
         text = "Case presentation\n" + sentence + "\n"
-        return {r["text"].lower(): r for r in pipeline.annotate(Document(doc_id="t", source="t", text=text,
-                                                                         format="text")) if r["id"].startswith("HP:")}
+        return {r["text"].lower(): r for r in _annotated(pipeline, text) if r["id"].startswith("HP:")}
     assert rows("Bronchospasm seemed to be unlikely because the x-ray showed normal findings.")["bronchospasm"][
         "negated"]
 
@@ -237,11 +240,11 @@ def test_unlikely_negates(pipeline):
 def test_naming_the_patient_ends_a_relatives_scope(pipeline):
     text = ("Case presentation\nWhile the twin brother had a birth weight of 2.50 kg, the proband was small for "
             "gestational age with birth weight 1.79 kg.\n")
-    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    rows = _annotated(pipeline, text)
     sga = next(r for r in rows if r["id"] == "HP:0001518")
     assert sga["subject"] == "patient"
     text = "Case presentation\nHer brother had small for gestational age birth weight.\n"
-    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    rows = _annotated(pipeline, text)
     assert next(r for r in rows if r["id"] == "HP:0001518")["subject"] == "family"
 
 
@@ -261,11 +264,11 @@ def test_scopes_of_a_sentence_read_its_triggers_once():
 
 def test_a_new_clause_ends_a_backward_normal(pipeline):
     text = "Case presentation\nThere was a reducible left inguinal hernia and the genitalia were normal.\n"
-    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    rows = _annotated(pipeline, text)
     hernia = next(r for r in rows if r["id"] == "HP:0000023")
     assert not hernia["negated"]
     text = "Case presentation\nThere was no hernia and the genitalia were normal.\n"
-    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    rows = _annotated(pipeline, text)
     assert next(r for r in rows if r["text"] == "hernia")["negated"]
 
 
@@ -293,7 +296,7 @@ def test_cue_starts_give_the_same_triggers_and_subjects():
 def test_a_quantified_negation_negates_what_follows_its_verb(pipeline):
     text = ("Results\nNone of the subjects with thrombocytopenia showed a bleeding diathesis.\n"
             "Neither of the siblings with ataxia had seizures.\nNone of the above.\n")
-    rows = pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    rows = _annotated(pipeline, text)
     by_text = {r["text"].lower(): r for r in rows if r["id"].startswith("HP:")}
     assert not by_text["thrombocytopenia"]["negated"]
     assert by_text["bleeding diathesis"]["negated"]
@@ -343,6 +346,6 @@ def test_table_lines_read_from_the_texts_tokens():
 ])
 def test_panels_and_glosses_name_no_finding_of_the_patient(pipeline, sentence, word):
     text = "Case presentation\n" + sentence + "\n"
-    rows = [r for r in pipeline.annotate(Document(doc_id="t", source="t", text=text, format="text"))
+    rows = [r for r in _annotated(pipeline, text)
             if r["id"].startswith("HP:") and r["text"].lower().startswith(word)]
     assert rows and all(r["subject"] != "patient" for r in rows)
