@@ -27,10 +27,12 @@ from kg.extract.normalize import normalize_for_matching, token_spans
 from kg.model import Concept
 from kg.resources import load_tsv, ontology_path, resource_path
 
-INDEX_VERSION = "29"
+INDEX_VERSION = "33"
 CONCEPT_TYPES = ("Finding", "Condition", "Drug", "Procedure", "ImagingFinding", "Modality", "AnatomicalSite", "LabTest")
 PREFIX_TYPES = {"HP": "Finding", "MONDO": "Condition", "ORPHA": "Condition", "DOID": "Condition",
                 "DRUGBANK": "Drug", "CHEBI": "Drug", "MESH": "Drug", "RXNORM": "Drug", "UBERON": "AnatomicalSite", "LOINC": "LabTest"}
+# HPO's root of phenotypes: a concept, never a match ("phenotypic abnormalities", "organ involvement" name no finding)
+HPO_UNNAMED = frozenset({"HP:0000118"})
 HPO_ROOTS_EXCLUDED = ("HP:0000005", "HP:0012823", "HP:0040279", "HP:0031797", "HP:0032443", "HP:0032223")
 
 # Trie node keys besides the (stemmed, non-empty) words: the node's entries, and a flag on nodes where some entry
@@ -610,6 +612,8 @@ def build(version: str = "") -> Lexicon:
         if t["obsolete"] or cid == "HP:0000001" or in_excluded(cid):
             continue
         b.concepts[cid] = Concept(curie=cid, label=t["name"], type="Finding")
+        if cid in HPO_UNNAMED:
+            continue
         b.add_form(t["name"], cid, LABEL, "hpo")
         rewordings.extend((r, cid) for r in _rewordings(t["name"]))
         for text, scope, kind in t["synonyms"]:
@@ -902,7 +906,7 @@ def _lab_forms(keys: tuple[str, ...], sample: frozenset[str], direction: frozens
     circulating copper"."""
     if len(keys) < 2 or keys[0] not in direction or "of" in keys or len(keys) > 6:
         return []
-    analyte = tuple(k for k in keys[1:] if k not in sample)
+    analyte = without_sample(keys[1:], sample)
     if analyte and analyte[-1] in quantity:
         analyte = analyte[:-1]
     if not analyte:
@@ -912,6 +916,12 @@ def _lab_forms(keys: tuple[str, ...], sample: frozenset[str], direction: frozens
         out.append((keys[0],) + analyte + (q,))
         out.append((keys[0], q, "of") + analyte)
     return [f for f in out if f != keys]
+
+
+def without_sample(keys: tuple[str, ...], sample: frozenset[str]) -> tuple[str, ...]:
+    """``keys`` without their sample words ("serum", "blood"), except one that opens the compound noun of a cell
+    ("blood cell count", "plasma cell"): "low blood cell count" is no "low cell count"."""
+    return tuple(k for i, k in enumerate(keys) if k not in sample or keys[i + 1:i + 2] == ("cell",))
 
 
 QUALITY_ROLES = frozenset({"copula", "adverb", "closing"})
@@ -985,7 +995,7 @@ def _quality_terms(b: _Builder, terms: list[dict], depth) -> tuple[dict, dict, f
             ranks = ((depth(cid), -priority, cid), (-priority, depth(cid), cid))
             term_keys = tuple(k for k in keys_of(text) if k not in ARTICLES)
             for entity, cls, quality in _quality_splits(term_keys, words, function):
-                bare = tuple(k for k in entity if k not in sample)
+                bare = without_sample(entity, sample)
                 for form in {entity, bare, entity[:-1] if entity[-1] in quantity else entity,
                              bare[:-1] if bare and bare[-1] in quantity else bare}:
                     if form and not set(form) <= sample | quantity:

@@ -138,6 +138,14 @@ def test_generic_head_nouns_name_the_abnormality_terms(pipeline):
     assert ("neurological signs", "HP:0000707") in found
 
 
+def test_neutral_head_nouns_and_the_phenotype_root_name_no_abnormality(pipeline):
+    found = _found(pipeline, "Her facial features, brain findings and other phenotypic abnormalities are listed; "
+                             "dysmorphic facial features were noted.")
+    ids = {i for _, i in found}
+    assert not ids & {"HP:0000271", "HP:0012443", "HP:0000118"}
+    assert ("dysmorphic facial features", "HP:0001999") in found
+
+
 def test_hyphenated_prefix_and_like_forms(pipeline):
     found = _found(pipeline, "She had pre-auricular pits and a shield-like chest.")
     assert ("pre-auricular pits", "HP:0004467") in found

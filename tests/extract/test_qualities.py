@@ -121,3 +121,9 @@ def test_an_absent_problem_stays_negated_and_an_absent_part_is_a_finding(pipelin
 def test_the_subject_of_a_predicate_finding_comes_from_the_sentence(pipeline):
     rows = _rows(pipeline, "His father's reflexes were absent.")
     assert rows["HP:0001284"]["subject"] == "family"
+
+
+def test_a_cell_count_keeps_the_cell_it_counts(pipeline):
+    found = _found(pipeline, "The natural killer (NK) cell count was low and the white blood cell count was low.")
+    assert all(i != "HP:0001876" for _, i in found)
+    assert ("white blood cell count was low", "HP:0001882") in found
