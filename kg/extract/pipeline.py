@@ -1,8 +1,10 @@
 """The extraction pipeline: Document -> Extraction. Loads the lexicon once; every stage is a pure function."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
+from functools import lru_cache
 from operator import attrgetter, itemgetter
 from typing import Sequence
 
@@ -16,6 +18,7 @@ from kg.extract.references import count_references, split_reference_list
 from kg.extract.sections import find_sections
 from kg.extract.sentences import split_sentences
 from kg.model import (Concept, Document, Evidence, Extraction, Mention, Metadata, Patient, Section, Sentence)
+from kg.resources import load_tsv, resource_path
 
 NO_MENTIONS = {"references", "keywords", "acknowledgements", "front"}
 DEMOGRAPHIC_KINDS = ("case", "abstract", "title", "figure", "results", "other")
@@ -168,6 +171,14 @@ class Pipeline:
             matches: list[Match] = recognize(lexicon, tokens, s.start, s.end)
             if not matches:
                 continue
+            glossary = _glossary().search(s.text)
+            if glossary is not None:
+                cut = s.start + glossary.start()
+                line_end = text.find("\n", cut, s.end)
+                line_end = s.end if line_end < 0 else line_end
+                matches = [m for m in matches if m.start < cut or m.start >= line_end]
+                if not matches:
+                    continue
             matches = drugs.drug_roles(lexicon, tokens, matches, s.start, s.end)
             if not matches:
                 continue
@@ -438,6 +449,15 @@ def _patient(report: str, text: str, sentences: Sequence[Sentence], normalized: 
         return Evidence(report=report, section=s.section, sentence=s.text, start=d.start, end=d.end, language=s.language)
 
     return Patient(age_years=age, sex=sex, age_evidence=ev(age_m, age_s), sex_evidence=ev(sex_m, sex_s))
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> re.Pattern:
+    """The opening of a glossary (kg/resources/glossary_leads.tsv): its lead words and a colon or a full stop at the
+    start of a line of a sentence. The rest of that line defines short forms and asserts no finding."""
+    leads = sorted((r["lead"] for r in load_tsv(resource_path("glossary_leads.tsv"), ("lead", "language"))),
+                   key=len, reverse=True)
+    return re.compile(r"^[ \t]*(?:%s)[ \t]*[:.]" % "|".join(map(re.escape, leads)), re.IGNORECASE | re.MULTILINE)
 
 
 def _patient_cues(text: str, sentences: Sequence[Sentence], normalized: str | None = None,

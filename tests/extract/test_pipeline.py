@@ -103,3 +103,17 @@ def test_a_patient_finding_named_only_in_the_discussion_is_not_the_patients(pipe
     assert {r["subject"] for r in rows if r["section"] == "Case presentation"} == {"patient"}
     extracted = {(m.concept.curie, m.subject) for m in pipeline.extract(doc).mentions if m.section == "Discussion"}
     assert ("HP:0001270", "other") in extracted
+
+
+GLOSSARY = ("Case presentation\n\nA 40-year-old man had frontotemporal dementia.\n\n"
+            "Table 1. Findings of the family\nAbbreviations: FTD, frontotemporal dementia; SCD, sudden cardiac "
+            "death\nHis brother had seizures.\n")
+
+
+def test_a_glossary_line_asserts_no_finding(pipeline):
+    rows = pipeline.annotate(Document(doc_id="g", source="g.txt", text=GLOSSARY, format="text"))
+    glossary = GLOSSARY.index("Abbreviations")
+    line_end = GLOSSARY.index("\n", glossary)
+    assert [r["id"] for r in rows if r["start"] < glossary and r["id"] == "HP:0002145"]
+    assert not [r for r in rows if glossary <= r["start"] < line_end]
+    assert [r for r in rows if r["start"] > line_end and r["id"] == "HP:0001250"]
