@@ -253,7 +253,11 @@ class Scopes:
         for a QUANTIFIER trigger); one shared empty Scopes for none."""
         return cls(triggers, keys) if triggers else _NO_SCOPES
 
-    def attributes(self, first: int, last: int) -> Attributes:
+    def attributes(self, first: int, last: int, listed: Sequence[int] | None = None) -> Attributes:
+        """``listed``: running counts of the sentence's tokens that lie in a concept match (``listed[k]``: of the
+        tokens before ``k``). A trigger of the default reach then counts only the other words between it and the
+        span: the concepts of a list it governs do not use up its reach ("None showed ... such as neurological
+        abnormalities, deafness, renal or ocular disease")."""
         if not self.active:
             return _NONE
         flags: set[str] = set()
@@ -267,7 +271,8 @@ class Scopes:
                 lo, hi = last, t_first
             else:
                 continue
-            if hi - lo > (max_scope or MAX_SCOPE):
+            if hi - lo > (max_scope or MAX_SCOPE) and (
+                    max_scope or listed is None or hi - lo - (listed[hi] - listed[lo]) > MAX_SCOPE):
                 continue
             if self.terminators and any(lo <= a and b <= hi for a, b in self.terminators):
                 continue

@@ -5,6 +5,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from functools import lru_cache
+from itertools import accumulate
 from operator import attrgetter, itemgetter
 from typing import Sequence
 
@@ -27,6 +28,7 @@ _ROW_ORDER = itemgetter("start", "end", "type", "id")  # the order of annotate's
 _START = attrgetter("start")
 _MATCH_TYPE = attrgetter("concept.type")
 _MATCH_CURIE = attrgetter("concept.curie")
+_ALTERNATIVES = frozenset({"or", "nor"})  # a list of alternatives: "no A, B, C or D" (``_listed``)
 
 
 class Pipeline:
@@ -201,8 +203,10 @@ class Pipeline:
                 if in_record and subject == "patient":
                     record.update(map(_MATCH_CURIE, matches))
                 continue
+            listed = _listed(matches, first, last) \
+                if scopes.active and len(matches) > 2 and not _ALTERNATIVES.isdisjoint(keys) else None
             for m in matches:
-                attrs = scopes.attributes(m.first_token - first, m.last_token - first)
+                attrs = scopes.attributes(m.first_token - first, m.last_token - first, listed)
                 negated, m_subject = attrs.negated, subject
                 if table:
                     row_start = text.rfind("\n", 0, m.start) + 1
@@ -449,6 +453,17 @@ def _patient(report: str, text: str, sentences: Sequence[Sentence], normalized: 
         return Evidence(report=report, section=s.section, sentence=s.text, start=d.start, end=d.end, language=s.language)
 
     return Patient(age_years=age, sex=sex, age_evidence=ev(age_m, age_s), sex_evidence=ev(sex_m, sex_s))
+
+
+def _listed(matches: list[Match], first: int, last: int) -> list[int]:
+    """Running counts of the tokens of a sentence (tokens ``first``..``last``) that lie in one of its matches, for
+    ``context.Scopes.attributes``: read where the sentence lists alternatives ("or", "nor"), whose concepts do not
+    use up a trigger's reach. An "and" list after a negation is as often a run of separate findings ("no sign of
+    hemolysis, elevated CRP, low albumin and mild proteinuria")."""
+    inside = bytearray(last - first)
+    for m in matches:
+        inside[m.first_token - first:m.last_token - first] = b"\x01" * (m.last_token - m.first_token)
+    return list(accumulate(inside, initial=0))
 
 
 @lru_cache(maxsize=1)

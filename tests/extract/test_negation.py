@@ -46,3 +46,13 @@ def test_negation_stops_at_but(pipeline):
     found = _negated(pipeline, "There was no fever, but she reported severe dyspnea.")
     assert found["fever"] is True
     assert found["dyspnea"] is False
+
+
+def test_a_list_of_alternatives_stays_in_the_reach_of_its_negation(pipeline):
+    found = _negated(pipeline, "None of the subjects with thrombocytopenia showed either a bleeding diathesis or any "
+                               "other clinical features, such as neurological abnormalities, deafness, renal or "
+                               "ocular disease.")
+    assert found["deafness"] and found["ocular disease"]
+    found = _negated(pipeline, "Blood analysis revealed no sign of hemolysis, elevated C-reactive protein, low "
+                               "albumin, elevated serum creatinine and mild proteinuria.")
+    assert not found["mild proteinuria"]
