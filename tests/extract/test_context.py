@@ -279,6 +279,13 @@ def test_the_manifestations_of_a_disease_are_generic():
     assert sentence_subject(keys, "case", False) == "patient"
 
 
+def test_the_features_that_define_a_disease_are_generic():
+    for sentence in ("Its main features include skin lesions, persistent diarrhea and failure to thrive.",
+                     "The combination of cerebellar ataxia and hypogonadism defines Boucher-Neuhauser syndrome.",
+                     "Although many SLOS cases exhibit microcephaly, his head circumference was normal."):
+        assert sentence_subject(_keys(sentence), "case", False) == "other"
+
+
 def test_cue_starts_give_the_same_triggers_and_subjects():
     for sentence in ("Her mother had no history of seizures, but she denied headache.",
                      "Previous studies reported that patients with this syndrome usually have no fever [3].",
