@@ -167,18 +167,15 @@ class Pipeline:
                                                               before, starts, cues)
             return subject
 
+        glossaries = _glossaries(text)
         for si, s in enumerate(sentences):
             if s.section_kind in NO_MENTIONS:
                 continue
             matches: list[Match] = recognize(lexicon, tokens, s.start, s.end)
             if not matches:
                 continue
-            glossary = _glossary().search(s.text)
-            if glossary is not None:
-                cut = s.start + glossary.start()
-                line_end = text.find("\n", cut, s.end)
-                line_end = s.end if line_end < 0 else line_end
-                matches = [m for m in matches if m.start < cut or m.start >= line_end]
+            if glossaries and any(a < s.end and s.start < b for a, b in glossaries):
+                matches = [m for m in matches if not any(a <= m.start < b for a, b in glossaries)]
                 if not matches:
                     continue
             matches = drugs.drug_roles(lexicon, tokens, matches, s.start, s.end)
@@ -466,13 +463,31 @@ def _listed(matches: list[Match], first: int, last: int) -> list[int]:
     return list(accumulate(inside, initial=0))
 
 
+def _glossaries(text: str) -> list[tuple[int, int]]:
+    """The glossary lines of a text (from the lead of ``_glossary`` to the end of its line): they define short
+    forms and assert no finding."""
+    pattern, needles = _glossary()
+    if not any(n in text for n in needles):
+        return []
+    out = []
+    for m in pattern.finditer(text):
+        end = text.find("\n", m.end())
+        out.append((m.start(), len(text) if end < 0 else end))
+    return out
+
+
 @lru_cache(maxsize=1)
-def _glossary() -> re.Pattern:
-    """The opening of a glossary (kg/resources/glossary_leads.tsv): its lead words and a colon or a full stop at the
-    start of a line of a sentence. The rest of that line defines short forms and asserts no finding."""
+def _glossary() -> tuple[re.Pattern, frozenset[str]]:
+    """The opening of a glossary line (kg/resources/glossary_leads.tsv): its lead words and a colon or a full stop
+    at the start of a line, or after the full stop of a sentence on it ("... examined. Abbreviations: PF, ..."); and
+    the leads without their first letter (in lower and in upper case), one of which a text holds before the pattern
+    is worth a pass."""
     leads = sorted((r["lead"] for r in load_tsv(resource_path("glossary_leads.tsv"), ("lead", "language"))),
                    key=len, reverse=True)
-    return re.compile(r"^[ \t]*(?:%s)[ \t]*[:.]" % "|".join(map(re.escape, leads)), re.IGNORECASE | re.MULTILINE)
+    pattern = re.compile(r"(?:^|(?<=\. ))[ \t]*(?:%s)[ \t]*[:.]" % "|".join(map(re.escape, leads)),
+                         re.IGNORECASE | re.MULTILINE)
+    tails = {lead[1:].lower() for lead in leads} | {lead[1:].upper() for lead in leads}
+    return pattern, frozenset(t for t in tails if not any(o != t and o in t for o in tails))
 
 
 def _patient_cues(text: str, sentences: Sequence[Sentence], normalized: str | None = None,
