@@ -465,28 +465,32 @@ def _listed(matches: list[Match], first: int, last: int) -> list[int]:
 
 def _glossaries(text: str) -> list[tuple[int, int]]:
     """The glossary lines of a text (from the lead of ``_glossary`` to the end of its line): they define short
-    forms and assert no finding."""
-    pattern, needles = _glossary()
-    if not any(n in text for n in needles):
-        return []
+    forms and assert no finding. Read where a lead's tail is found (C-level finds), not by a pass of the pattern."""
+    pattern, tails = _glossary()
     out = []
-    for m in pattern.finditer(text):
-        end = text.find("\n", m.end())
-        out.append((m.start(), len(text) if end < 0 else end))
-    return out
+    for tail in tails:
+        at = text.find(tail, 1)
+        while at > 0:
+            lead = k = at - 1
+            while k > 0 and text[k - 1] in " \t":
+                k -= 1
+            if (k == 0 or text[k - 1] in "\n.") and pattern.match(text, lead):
+                end = text.find("\n", lead)
+                out.append((lead, len(text) if end < 0 else end))
+            at = text.find(tail, at + 1)
+    return sorted(set(out))
 
 
 @lru_cache(maxsize=1)
 def _glossary() -> tuple[re.Pattern, frozenset[str]]:
-    """The opening of a glossary line (kg/resources/glossary_leads.tsv): its lead words and a colon or a full stop
-    at the start of a line, or after the full stop of a sentence on it ("... examined. Abbreviations: PF, ..."); and
-    the leads without their first letter (in lower and in upper case), one of which a text holds before the pattern
-    is worth a pass."""
+    """A glossary line's opening (kg/resources/glossary_leads.tsv): its lead words and a colon or a full stop, at
+    the start of a line or after the full stop of a sentence on it ("... examined. Abbreviations: PF, ..."); and
+    the leads without their first letter, in lower case, by which ``_glossaries`` finds them ("Abbreviations",
+    "abbreviations")."""
     leads = sorted((r["lead"] for r in load_tsv(resource_path("glossary_leads.tsv"), ("lead", "language"))),
                    key=len, reverse=True)
-    pattern = re.compile(r"(?:^|(?<=\. ))[ \t]*(?:%s)[ \t]*[:.]" % "|".join(map(re.escape, leads)),
-                         re.IGNORECASE | re.MULTILINE)
-    tails = {lead[1:].lower() for lead in leads} | {lead[1:].upper() for lead in leads}
+    pattern = re.compile(r"(?:%s)[ \t]*[:.]" % "|".join(map(re.escape, leads)), re.IGNORECASE)
+    tails = {lead[1:].lower() for lead in leads}
     return pattern, frozenset(t for t in tails if not any(o != t and o in t for o in tails))
 
 
