@@ -466,9 +466,9 @@ def _listed(matches: list[Match], first: int, last: int) -> list[int]:
 def _glossaries(text: str) -> list[tuple[int, int]]:
     """The glossary lines of a text (from the lead of ``_glossary`` to the end of its line): they define short
     forms and assert no finding. Read where a lead's tail is found (C-level finds), not by a pass of the pattern."""
-    pattern, tails = _glossary()
+    pattern, tails, ascii_tails = _glossary()
     out = []
-    for tail in tails:
+    for tail in ascii_tails if text.isascii() else tails:
         at = text.find(tail, 1)
         while at > 0:
             lead = k = at - 1
@@ -482,16 +482,17 @@ def _glossaries(text: str) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=1)
-def _glossary() -> tuple[re.Pattern, frozenset[str]]:
+def _glossary() -> tuple[re.Pattern, frozenset[str], tuple[str, ...]]:
     """A glossary line's opening (kg/resources/glossary_leads.tsv): its lead words and a colon or a full stop, at
     the start of a line or after the full stop of a sentence on it ("... examined. Abbreviations: PF, ..."); and
     the leads without their first letter, in lower case, by which ``_glossaries`` finds them ("Abbreviations",
-    "abbreviations")."""
+    "abbreviations"), all and the ASCII ones."""
     leads = sorted((r["lead"] for r in load_tsv(resource_path("glossary_leads.tsv"), ("lead", "language"))),
                    key=len, reverse=True)
     pattern = re.compile(r"(?:%s)[ \t]*[:.]" % "|".join(map(re.escape, leads)), re.IGNORECASE)
     tails = {lead[1:].lower() for lead in leads}
-    return pattern, frozenset(t for t in tails if not any(o != t and o in t for o in tails))
+    tails = frozenset(t for t in tails if not any(o != t and o in t for o in tails))
+    return pattern, tails, tuple(sorted(t for t in tails if t.isascii()))
 
 
 def _patient_cues(text: str, sentences: Sequence[Sentence], normalized: str | None = None,
