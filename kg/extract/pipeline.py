@@ -193,7 +193,7 @@ class Pipeline:
             in_record = s.section_kind not in RECORD_ONLY_KINDS
             if not in_record:
                 outside.append(len(out))
-            table = "\t" in s.text
+            table = "\t" in s.text or _in_table_line(text, s.start, s.end)
             section = s.section
             if not scopes.active and not table:  # no trigger sets a flag: every match takes the sentence's subject
                 out.extend([(m.start, m.end, m.concept, False, False, False, subject, section, si) for m in matches])
@@ -211,7 +211,7 @@ class Pipeline:
                     if row_end < 0:
                         row_end = len(text)
                     row = text[row_start:row_end]
-                    if "\t" in row:
+                    if "\t" in row or _last_cell(text, row_start):
                         if row_start not in rows:
                             caption = context.table_caption(text, row_start, caption_at)
                             if caption not in captions:
@@ -286,6 +286,23 @@ def _corroborated(lexicon: Lexicon, outside: list[int], record: set[str], rows: 
 
 
 HEADER_ROWS = 3  # a table's header row is one of the first rows under its caption (a title row can come first)
+
+
+def _in_table_line(text: str, start: int, end: int) -> bool:
+    """Whether the line a sentence without a tab lies on holds one: a cell of a table row whose tab the sentence
+    splitter left outside the sentence ("Short wide ribs" of the line "Short wide ribs<TAB>")."""
+    line_end = text.find("\n", end)
+    return text.find("\t", end, len(text) if line_end < 0 else line_end) >= 0 \
+        or text.find("\t", text.rfind("\n", 0, start) + 1, start) >= 0
+
+
+def _last_cell(text: str, row_start: int) -> bool:
+    """Whether a line without a tab is the last cell of a table written one cell per line (each cell a line that
+    ends with a tab; the table's last cell has none): the line just above it is such a cell."""
+    if row_start < 2:
+        return False
+    above = text[text.rfind("\n", 0, row_start - 1) + 1:row_start - 1].rstrip("\r")
+    return above.endswith("\t") and above.count("\t") == 1
 
 
 def _index_header(text: str, caption: tuple[int, int]) -> tuple[int, int] | None:

@@ -356,3 +356,20 @@ def test_panels_and_glosses_name_no_finding_of_the_patient(pipeline, sentence, w
     rows = [r for r in _annotated(pipeline, text)
             if r["id"].startswith("HP:") and r["text"].lower().startswith(word)]
     assert rows and all(r["subject"] != "patient" for r in rows)
+
+
+def test_a_table_written_one_cell_a_line_takes_its_caption(pipeline):
+    """Tables converted from HTML may put each cell on a line of its own, ending with a tab. A header cell
+    ("Patient 1<TAB>") is no section heading, a cell whose tab lies outside its sentence and the table's last
+    cell (no tab) are table rows: all take the caption's subject."""
+    cell = "\n            "
+    text = ("Case presentation\nThe boy had seizures and a cleft palate.\n"
+            "Table 1. Summary of clinical features of all reported cases.\n"
+            f"Patient 1\t{cell}Patient 2\t{cell}Present patient\t\n          \n\n          "
+            f"{cell}\u2003Short wide ribs\t{cell}+\t{cell}−\t{cell}−\t\n          \n\n          "
+            f"{cell}Other features\t{cell}Parietal foramina\t{cell}−\t{cell}Cutis aplasia\n")
+    rows = {r["text"]: r for r in _annotated(pipeline, text) if r["id"].startswith("HP:")}
+    assert rows["seizures"]["subject"] == "patient"
+    for finding in ("wide ribs", "Parietal foramina", "Cutis aplasia"):
+        assert rows[finding]["subject"] == "literature", rows[finding]
+        assert rows[finding]["section"] == "Case presentation"

@@ -7,8 +7,9 @@ import pytest
 
 from kg.errors import ResourceError
 from kg.extract import labs
-from kg.extract.concepts import Tokens
+from kg.extract.concepts import Tokens, recognize
 from kg.model import Document
+from kg.resources import resource_path
 
 HEADER = "Case presentation\n"
 
@@ -201,3 +202,24 @@ def test_a_worded_result_takes_the_context_of_its_sentence(pipeline):
     text = "Increased AST, ALT and pancreatic enzymes were reported in earlier cases."
     rows = [(r["id"], r["subject"]) for r in _rows(pipeline, text, lab_findings=False) if r["id"].startswith("HP:")]
     assert rows == [("HP:0031956", "literature"), ("HP:0031964", "literature")]
+
+
+def test_the_names_of_one_test_are_one_concept(pipeline):
+    """The names lab_reference.tsv gives one test ("AST", "SGOT", "aspartate transaminase", "aspartate
+    aminotransferase"; "sodium", "serum sodium") ground to one concept, so the graph holds one node per test. A name
+    that times the sample ("fasting glucose", "morning cortisol") stays a test of its own."""
+    lex = pipeline.lexicon
+    path = resource_path("lab_reference.tsv")
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(("#", "test\t")):
+            continue
+        curies = set()
+        for name in line.split("\t")[0].split("|"):
+            if name.split()[0] in ("fasting", "random", "morning"):
+                continue
+            tokens = Tokens(name)
+            found = recognize(lex, tokens)
+            if len(found) == 1 and (found[0].start, found[0].end) == (0, len(name)) \
+                    and found[0].concept.type == "LabTest":
+                curies.add(found[0].concept.curie)
+        assert len(curies) <= 1, (line.split("\t")[0], curies)
