@@ -168,6 +168,7 @@ class Pipeline:
             return subject
 
         glossaries = _glossaries(text)
+        tabs = "\t" in text
         for si, s in enumerate(sentences):
             if s.section_kind in NO_MENTIONS:
                 continue
@@ -193,7 +194,7 @@ class Pipeline:
             in_record = s.section_kind not in RECORD_ONLY_KINDS
             if not in_record:
                 outside.append(len(out))
-            table = "\t" in s.text or _in_table_line(text, s.start, s.end)
+            table = "\t" in s.text or tabs and _in_table_line(text, s.start, s.end)
             section = s.section
             if not scopes.active and not table:  # no trigger sets a flag: every match takes the sentence's subject
                 out.extend([(m.start, m.end, m.concept, False, False, False, subject, section, si) for m in matches])
