@@ -373,3 +373,16 @@ def test_a_table_written_one_cell_a_line_takes_its_caption(pipeline):
     for finding in ("wide ribs", "Parietal foramina", "Cutis aplasia"):
         assert rows[finding]["subject"] == "literature", rows[finding]
         assert rows[finding]["section"] == "Case presentation"
+
+
+@pytest.mark.parametrize("sentence, finding", [
+    ("Family history was unremarkable, except for three prior spontaneous miscarriages.", "miscarriages"),
+    ("The family history revealed epilepsy.", "epilepsy"),
+    ("Family history with epilepsy was reported.", "epilepsy"),
+])
+def test_the_verb_of_a_family_history_does_not_end_its_scope(pipeline, sentence, finding):
+    """"revealed", "showed", "with" and "except" end a trigger's scope ("no fever, but a cough"), but after
+    "family history" they open what the family history holds."""
+    rows = {r["text"]: r for r in _annotated(pipeline, "Case presentation\nThe boy had seizures. " + sentence + "\n")}
+    assert rows["seizures"]["subject"] == "patient"
+    assert rows[finding]["subject"] == "family"
