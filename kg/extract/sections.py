@@ -208,7 +208,7 @@ def _heading_of(line: str) -> Optional[tuple[str, str, int]]:
         hit = _known(title)
         return title, hit[0] if hit else "", len(md.group(1))
     stripped = line.strip()
-    if not stripped or len(stripped) > 80 or "\t" in stripped or line.endswith(("\t", "\t\r")):
+    if not stripped or len(stripped) > 80 or "\t" in line.lstrip():
         return None
     title = _clean_label(stripped)
     hit = _known(title)

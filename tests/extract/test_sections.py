@@ -235,3 +235,12 @@ def test_a_references_heading_without_its_list_is_the_papers_text():
               "sclerosis. Autoimmun Rev. 2010;9:A311-8.\n2. Smith J, et al. Gout. J Med. 2001;1:1-2.\n"
               "3. Doe A. A case\nof calcinosis.\n")
     assert [s.kind for s in find_sections(listed)] == ["discussion", "references"]
+
+
+def test_a_table_cell_is_no_heading():
+    """A line that holds a tab after its first word is a table row or a cell ("Patient 1<TAB>", "Reference<TAB>
+    <NBSP><TAB><NBSP>", a header row of blank cells), whatever it names."""
+    text = ("Discussion\nThe eye findings vary.\nTable 2. Ocular features.\nReference\t\u00a0\t\u00a0\r\n"
+            "Myopia\t9\\28\t1\\2\nPatient 1\t\n            Patient 2\t\n")
+    sections = find_sections(text)
+    assert [s.title for s in sections if s.title] == ["Discussion"]
