@@ -86,9 +86,12 @@ class Tokens:
         return bisect_left(self.starts, offset)
 
     def _scan_for(self, lex: Lexicon) -> tuple:
-        """(lex, positions, nodes, breaks): where matches of ``lex`` may start (``match_starts``) and the breaks
-        between tokens, computed once per text (``recognize`` is called per sentence)."""
-        self._scan = (lex, *match_starts(lex, self.keys), self.breaks)
+        """(lex, positions, nodes, breaks, quality positions, then what ``recognize`` reads of the text and the
+        lexicon on every call): where matches of ``lex`` may start (``match_starts``) and the breaks between
+        tokens, computed once per text (``recognize`` is called per sentence)."""
+        self._scan = (lex, *match_starts(lex, self.keys), self.breaks, self.quality_positions, self.starts,
+                      self.ends, self.keys, self.text, lex.concepts, lex.plurals, _negating_prefixes(),
+                      _route_words())
         return self._scan
 
     @property
@@ -198,24 +201,18 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     names the term HPO gives that plural to (``Lexicon.plurals``: "lipomas" is Multiple lipomas); no problem
     match starts on a word hyphenated to a negating prefix (``_negating_prefixes``); a short form is read as the
     text has defined it so far (``_define``), and a state code closing an address is none (``_in_address``)."""
-    starts, ends = tokens.starts, tokens.ends
-    i0 = bisect_left(starts, start) if start else 0
-    i1 = len(starts) if end is None else bisect_left(starts, end)
     scan = tokens._scan
     if scan is None or scan[0] is not lex:
         scan = tokens._scan_for(lex)
-    _, positions, nodes, breaks = scan
+    _, positions, nodes, breaks, qualities, starts, ends, keys, text, concepts, plurals, prefixes, routes = scan
+    i0 = bisect_left(starts, start) if start else 0
+    i1 = len(starts) if end is None else bisect_left(starts, end)
     lo, hi = bisect_left(positions, i0), bisect_left(positions, i1)
-    qualities = tokens.quality_positions
     q_lo, q_hi = bisect_left(qualities, i0), bisect_left(qualities, i1)
     if lo == hi and q_lo == q_hi:
         return []
     raw: list[Match] = []
-    concepts, plurals = lex.concepts, lex.plurals
     longest = 0
-    keys, text = tokens.keys, tokens.text
-    prefixes = _negating_prefixes()
-    routes = _route_words()
     sites: list[Match] = []
     defined = tokens._abbreviations
     gaps: list = []

@@ -16,7 +16,7 @@ from kg.extract.lexicon import Lexicon
 from kg.extract.metadata import extract_metadata, extract_title
 from kg.extract.normalize import IGNORABLE, normalize_for_matching
 from kg.extract.references import count_references, split_reference_list
-from kg.extract.sections import find_sections
+from kg.extract.sections import find_sections, individual_number
 from kg.extract.sentences import split_sentences
 from kg.model import (Concept, Document, Evidence, Extraction, Mention, Metadata, Patient, Section, Sentence)
 from kg.resources import load_tsv, resource_path
@@ -132,6 +132,7 @@ class Pipeline:
         token_starts, token_keys = tokens.starts, tokens.keys
         marker_starts = sorted(m.start for m in markers)
         subjects: dict[int, str] = {}
+        others: dict[str, bool] = {}  # case section title -> it names another individual (``_other_individuals``)
         captions: dict[tuple[int, int], str | None] = {}
         caption_at: dict[int, tuple[int, int]] = {}  # line start -> caption span (``context.table_caption``)
         rows: dict[int, tuple[str, tuple | None]] = {}  # table row start -> its subject, its table's index header
@@ -163,8 +164,14 @@ class Pipeline:
                     p_first = bisect_left(token_starts, p.start)
                     p_keys = _subject_keys(tokens, p_first, token_keys[p_first:bisect_left(token_starts, p.end)])
                     before = context.sentence_subject(p_keys, p.section_kind, _has_marker(marker_starts, p), None)
-            subject = subjects[si] = context.sentence_subject(keys, s.section_kind, _has_marker(marker_starts, s),
-                                                              before, starts, cues)
+            subject = context.sentence_subject(keys, s.section_kind, _has_marker(marker_starts, s), before, starts,
+                                               cues)
+            if subject == "patient" and s.section_kind == "case":
+                if not others:
+                    others.update(_other_individuals(sentences))
+                if others[s.section]:
+                    subject = "other"
+            subjects[si] = subject
             return subject
 
         glossaries = _glossaries(text)
@@ -239,6 +246,17 @@ class Pipeline:
         if outside and record:
             out = _corroborated(lexicon, outside, record, out)
         return labs.with_lab_findings(lexicon, tokens, sentences, out) if lab_findings else out
+
+
+def _other_individuals(sentences: Sequence[Sentence]) -> dict[str, bool]:
+    """Each case section title -> whether it names another individual than the report's patient: the report's
+    patient is the lowest-numbered individual its case headings name ("Patient 1", "Family I"; "Patient 2"
+    when the report goes on from an earlier one with "Patient 2" and "Patient 3"), and a heading with another
+    number ("Patient 2", "Case 3", "Family 2") opens a section about someone else. The graph has one patient
+    per report, as in a clinical table whose header names the index case."""
+    numbers = {title: individual_number(title) for title in {s.section for s in sentences if s.section_kind == "case"}}
+    first = min((n for n in numbers.values() if n is not None), default=None)
+    return {title: n is not None and n != first for title, n in numbers.items()}
 
 
 RECORD_ONLY_KINDS = frozenset({"introduction", "discussion", "conclusion", "title"})

@@ -111,7 +111,7 @@ def load_section_headers(path: Path | str = SECTION_HEADERS) -> HeaderTable:
             if key.count("{n}") != 1:
                 raise ResourceError(f"{path}:{number}: at most one {{n}} placeholder allowed")
             before, after = key.split("{n}")
-            pattern = re.compile(re.escape(before) + _NUMBER + re.escape(after))
+            pattern = re.compile(re.escape(before) + "(" + _NUMBER + ")" + re.escape(after))
             numbered.append((pattern, kind, language))
         else:
             exact[key] = (kind, language)
@@ -121,6 +121,34 @@ def load_section_headers(path: Path | str = SECTION_HEADERS) -> HeaderTable:
 @lru_cache(maxsize=1)
 def header_table() -> HeaderTable:
     return load_section_headers()
+
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+
+
+def _number_value(written: str) -> int | None:
+    """1 for "1", "۱", "i", "1a"; None when the form reads as no number."""
+    digits = written.rstrip("abcdefghjknopqrstuwyz") or written
+    if digits.isdecimal():
+        return int(digits)
+    values = [_ROMAN.get(ch) for ch in digits]
+    if None in values:
+        return None
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+def individual_number(title: str) -> int | None:
+    """The number of the individual a numbered case heading names ("Patient 2", "Case II", "Family 3": the
+    ``{n}`` of a case row of kg/resources/section_headers.tsv), else None."""
+    phrase = normalise_phrase(title)
+    table = header_table()
+    if phrase in table.exact or table.any_numbered is None or not table.any_numbered.fullmatch(phrase):
+        return None
+    for pattern, kind, _ in table.numbered:
+        m = pattern.fullmatch(phrase)
+        if m:
+            return _number_value(m.group(1)) if kind == "case" else None
+    return None
 
 
 # --- line-level patterns ------------------------------------------------------------------------------------
@@ -213,6 +241,9 @@ def _heading_of(line: str) -> Optional[tuple[str, str, int]]:
     title = _clean_label(stripped)
     hit = _known(title)
     if hit is None:
+        if title.endswith(".") and individual_number(title[:-1]) is not None:  # a run-in "Patient 2." line
+            title = title[:-1]
+            return title, "case", 0
         return None
     return title, hit[0], 0
 

@@ -25,6 +25,9 @@ def _negated(pipeline, text: str) -> dict[str, bool]:
     ("There were no further episodes of syncope.", "syncope"),
     ("Laboratory tests showed a lack of eosinophilia.", "eosinophilia"),
     ("A troponin below the cut-off ruled out myocardial infarction.", "myocardial infarction"),
+    ("Supervening nosocomial sepsis was suspected but unproven.", "sepsis"),
+    ("Pneumonia was suspected but not confirmed by the chest radiograph.", "pneumonia"),
+    ("A diagnosis of lupus could not be confirmed.", "lupus"),
 ])
 def test_negated(pipeline, text, term):
     found = _negated(pipeline, text)

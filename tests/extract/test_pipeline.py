@@ -117,3 +117,26 @@ def test_a_glossary_line_asserts_no_finding(pipeline):
     assert [r["id"] for r in rows if r["start"] < glossary and r["id"] == "HP:0002145"]
     assert not [r for r in rows if glossary <= r["start"] < line_end]
     assert [r for r in rows if r["start"] > line_end and r["id"] == "HP:0001250"]
+
+
+SECOND_PATIENT = ("Case presentation\nTwo sisters were referred for weakness.\n\nPatient 1\nShe had scoliosis and "
+                  "ptosis.\n\nPatient 2\nThe patient had a waddling gait and ptosis.\n\nDiscussion\nPtosis is "
+                  "common.\n")
+LATER_PATIENTS = ("Case presentation\nThe siblings had epilepsy.\nClinical events are summarised for patients 2 and 3.\n"
+                  "Patient 2.\nHe has nystagmus.\nPatient 3.\nShe has scoliosis.\n")
+
+
+def test_the_report_s_patient_is_its_first_numbered_individual(pipeline):
+    """The graph has one patient per report: the findings of the sections of another numbered individual
+    ("Patient 2" after "Patient 1") are other people's; when the report numbers its patients from 2, patient 2
+    is its patient."""
+    rows = pipeline.annotate(Document(doc_id="s", source="s.txt", text=SECOND_PATIENT, format="text"))
+    subjects = {(r["section"], r["label"]): r["subject"] for r in rows if r["type"] == "Finding"}
+    assert subjects[("Patient 1", "Scoliosis")] == "patient"
+    assert subjects[("Patient 1", "Ptosis")] == "patient"
+    assert subjects[("Patient 2", "Waddling gait")] == "other"
+    assert subjects[("Patient 2", "Ptosis")] == "other"
+    rows = pipeline.annotate(Document(doc_id="l", source="l.txt", text=LATER_PATIENTS, format="text"))
+    subjects = {(r["section"], r["label"]): r["subject"] for r in rows if r["type"] == "Finding"}
+    assert subjects[("Patient 2", "Nystagmus")] == "patient"
+    assert subjects[("Patient 3", "Scoliosis")] == "other"

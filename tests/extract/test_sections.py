@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import ResourceError
-from kg.extract.sections import body_start, find_sections, load_section_headers
+from kg.extract.sections import body_start, find_sections, individual_number, load_section_headers
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_EN = (ROOT / "data" / "reports" / "000_5d4d30acd5d24a24.txt").read_text(encoding="utf-8")
@@ -244,3 +244,19 @@ def test_a_table_cell_is_no_heading():
             "Myopia\t9\\28\t1\\2\nPatient 1\t\n            Patient 2\t\n")
     sections = find_sections(text)
     assert [s.title for s in sections if s.title] == ["Discussion"]
+
+
+def test_the_number_of_the_individual_a_case_heading_names():
+    assert [individual_number(t) for t in ("Patient 1", "Patient 2", "Case II", "Family 3", "Case 2 report",
+                                           "patient 1a", "Patient 12")] == [1, 2, 2, 3, 2, 1, 12]
+    assert individual_number("Case report") is None
+    assert individual_number("Clinical findings") is None
+
+
+def test_a_run_in_patient_number_line_opens_that_patients_section():
+    text = ("Case presentation\nThe three siblings had seizures.\nPatient 2.\nAt 16, he had nystagmus.\n"
+            "Patient 3.\nShe had scoliosis.\nDiscussion\nSeizures are common.\n")
+    sections = find_sections(text, languages=False)
+    assert [(s.title, s.kind) for s in sections] == [("Case presentation", "case"), ("Patient 2", "case"),
+                                                     ("Patient 3", "case"), ("Discussion", "discussion")]
+    assert text[sections[1].start:sections[1].end].startswith("Patient 2.")
