@@ -110,7 +110,8 @@ def span_match(gold: list[tuple[int, int, frozenset]], pred: list[tuple[int, int
 
 def sentence_at(text: str, start: int, end: int) -> str:
     """The sentence around a span, for error listings, the span marked [[...]]."""
-    left = max(text.rfind(". ", 0, start) + 2, text.rfind("\n", 0, start) + 1, 0)
+    stop = text.rfind(". ", 0, start)
+    left = max(stop + 2 if stop >= 0 else 0, text.rfind("\n", 0, start) + 1)
     ends = [x for x in (text.find(". ", end), text.find("\n", end)) if x >= 0]
     right = min(ends) + 1 if ends else len(text)
     s = text[left:start] + "[[" + text[start:end] + "]]" + text[end:right]
