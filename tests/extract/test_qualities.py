@@ -127,3 +127,10 @@ def test_a_cell_count_keeps_the_cell_it_counts(pipeline):
     found = _found(pipeline, "The natural killer (NK) cell count was low and the white blood cell count was low.")
     assert all(i != "HP:0001876" for _, i in found)
     assert ("white blood cell count was low", "HP:0001882") in found
+
+
+def test_a_gait_word_in_predicate_position(pipeline):
+    found = _found(pipeline, "The patient's gait was spastic with scissoring.")
+    assert ("gait was spastic", "HP:0002064") in found
+    found = _found(pipeline, "On examination her gait was ataxic.")
+    assert ("gait was ataxic", "HP:0002066") in found
