@@ -16,7 +16,7 @@ from kg.extract.lexicon import Lexicon
 from kg.extract.metadata import extract_metadata, extract_title
 from kg.extract.normalize import IGNORABLE, normalize_for_matching
 from kg.extract.references import count_references, split_reference_list
-from kg.extract.sections import find_sections, individual_number
+from kg.extract.sections import find_sections, individual_leads, individual_number
 from kg.extract.sentences import split_sentences
 from kg.model import (Concept, Document, Evidence, Extraction, Mention, Metadata, Patient, Section, Sentence)
 from kg.resources import load_tsv, resource_path
@@ -132,7 +132,7 @@ class Pipeline:
         token_starts, token_keys = tokens.starts, tokens.keys
         marker_starts = sorted(m.start for m in markers)
         subjects: dict[int, str] = {}
-        others: dict[str, bool] = {}  # case section title -> it names another individual (``_other_individuals``)
+        others: list[tuple] = []  # ``_other_individuals``, read at the first sentence about the patient
         captions: dict[tuple[int, int], str | None] = {}
         caption_at: dict[int, tuple[int, int]] = {}  # line start -> caption span (``context.table_caption``)
         rows: dict[int, tuple[str, tuple | None]] = {}  # table row start -> its subject, its table's index header
@@ -166,10 +166,10 @@ class Pipeline:
                     before = context.sentence_subject(p_keys, p.section_kind, _has_marker(marker_starts, p), None)
             subject = context.sentence_subject(keys, s.section_kind, _has_marker(marker_starts, s), before, starts,
                                                cues)
-            if subject == "patient" and s.section_kind == "case":
+            if subject == "patient":
                 if not others:
-                    others.update(_other_individuals(sentences))
-                if others[s.section]:
+                    others.append(_other_individuals(text, sentences))
+                if others[0] is not None and _about_another(s, *others[0]):
                     subject = "other"
             subjects[si] = subject
             return subject
@@ -248,15 +248,34 @@ class Pipeline:
         return labs.with_lab_findings(lexicon, tokens, sentences, out) if lab_findings else out
 
 
-def _other_individuals(sentences: Sequence[Sentence]) -> dict[str, bool]:
-    """Each case section title -> whether it names another individual than the report's patient: the report's
-    patient is the lowest-numbered individual its case headings name ("Patient 1", "Family I"; "Patient 2"
-    when the report goes on from an earlier one with "Patient 2" and "Patient 3"), and a heading with another
-    number ("Patient 2", "Case 3", "Family 2") opens a section about someone else. The graph has one patient
-    per report, as in a clinical table whose header names the index case."""
-    numbers = {title: individual_number(title) for title in {s.section for s in sentences if s.section_kind == "case"}}
-    first = min((n for n in numbers.values() if n is not None), default=None)
-    return {title: n is not None and n != first for title, n in numbers.items()}
+def _other_individuals(text: str, sentences: Sequence[Sentence]) -> tuple[set[str], list[int], list[int]] | None:
+    """Where a report speaks of another individual than its patient: ``(section titles, line starts, line ends)``
+    of the case sections and of the paragraphs (lines) that a numbered individual opens ("Patient 2", "Family 2";
+    "Patient 2 is a Turkish girl ...", ``individual_leads``) with another number than the report's patient. The
+    report's patient is the lowest-numbered individual these name ("Patient 1"; "Patient 2" when the report goes
+    on from an earlier one with "Patient 2" and "Patient 3"). The graph has one patient per report, as in a
+    clinical table whose header names the index case. None when there is none."""
+    if "\n" not in text:
+        return None
+    titles = {title: individual_number(title) for title in {s.section for s in sentences if s.section_kind == "case"}}
+    leads = individual_leads(text)
+    numbers = [n for n in titles.values() if n is not None] + [n for _, _, n in leads]
+    if not numbers:
+        return None
+    first = min(numbers)
+    other_titles = {t for t, n in titles.items() if n is not None and n != first}
+    other_leads = [(a, b) for a, b, n in leads if n != first]
+    if not other_titles and not other_leads:
+        return None
+    return other_titles, [a for a, _ in other_leads], [b for _, b in other_leads]
+
+
+def _about_another(s: Sentence, titles: set[str], starts: list[int], ends: list[int]) -> bool:
+    """Whether sentence ``s`` lies in a section or a paragraph about another individual (``_other_individuals``)."""
+    if s.section in titles:
+        return True
+    k = bisect_right(starts, s.start) - 1
+    return k >= 0 and s.start < ends[k]
 
 
 RECORD_ONLY_KINDS = frozenset({"introduction", "discussion", "conclusion", "title"})

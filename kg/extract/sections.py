@@ -151,6 +151,34 @@ def individual_number(title: str) -> int | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _lead_pattern() -> re.Pattern[str] | None:
+    """A line that opens with a numbered individual ("Patient 2 is a Turkish girl", "Patient 2. (a, b) Clinical
+    pictures"), from the case rows "<word> {n}" of kg/resources/section_headers.tsv; not a joint lead ("Patient 1
+    and patient 2 are ...", "Case 1-3")."""
+    words = sorted({p.pattern.split("(", 1)[0].replace("\\ ", " ").strip() for p, kind, _ in header_table().numbered
+                    if kind == "case" and p.pattern.endswith(")")})
+    if not words:
+        return None
+    return re.compile(r"^[ \t]*(?:%s)[ \t]+([0-9]+[a-z]?|[ivx]+)\b(?![ \t]*(?:(?:and|or|to)\b|[&,\-–/]))"
+                      % "|".join(w.replace(" ", r"[ \t]+") for w in words), re.IGNORECASE | re.MULTILINE)
+
+
+def individual_leads(text: str) -> list[tuple[int, int, int]]:
+    """``(line start, line end, number)`` of the lines that open with a numbered individual (``_lead_pattern``):
+    a paragraph about that individual."""
+    pattern = _lead_pattern()
+    if pattern is None:
+        return []
+    out = []
+    for m in pattern.finditer(text):
+        number = _number_value(m.group(1).lower())
+        if number is not None:
+            end = text.find("\n", m.end())
+            out.append((m.start(), len(text) if end < 0 else end, number))
+    return out
+
+
 # --- line-level patterns ------------------------------------------------------------------------------------
 
 _MD_HEADING = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")

@@ -140,3 +140,15 @@ def test_the_report_s_patient_is_its_first_numbered_individual(pipeline):
     subjects = {(r["section"], r["label"]): r["subject"] for r in rows if r["type"] == "Finding"}
     assert subjects[("Patient 2", "Nystagmus")] == "patient"
     assert subjects[("Patient 3", "Scoliosis")] == "other"
+
+
+LED_PARAGRAPHS = ("Case presentation\nPatient 1 had hypotonia at 8 months.\nPatient 2 is a girl of Turkish parents. She "
+                  "had scoliosis.\nPatient 1 and patient 2 had ptosis.\n")
+
+
+def test_a_paragraph_led_by_another_numbered_individual_is_other_people_s(pipeline):
+    """A line that opens with "Patient 2" is about patient 2 when the report also opens one with "Patient 1"; a
+    joint lead ("Patient 1 and patient 2") is about the report's patient too."""
+    rows = pipeline.annotate(Document(doc_id="p", source="p.txt", text=LED_PARAGRAPHS, format="text"))
+    subjects = {r["label"]: r["subject"] for r in rows if r["type"] == "Finding"}
+    assert subjects == {"Hypotonia": "patient", "Scoliosis": "other", "Ptosis": "patient"}

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import ResourceError
-from kg.extract.sections import body_start, find_sections, individual_number, load_section_headers
+from kg.extract.sections import body_start, find_sections, individual_leads, individual_number, load_section_headers
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_EN = (ROOT / "data" / "reports" / "000_5d4d30acd5d24a24.txt").read_text(encoding="utf-8")
@@ -260,3 +260,11 @@ def test_a_run_in_patient_number_line_opens_that_patients_section():
     assert [(s.title, s.kind) for s in sections] == [("Case presentation", "case"), ("Patient 2", "case"),
                                                      ("Patient 3", "case"), ("Discussion", "discussion")]
     assert text[sections[1].start:sections[1].end].startswith("Patient 2.")
+
+
+def test_a_line_that_opens_with_a_numbered_individual():
+    text = ("Results\nPatient 2 is a girl of healthy parents.\nPatient 1 and patient 2 (siblings) are adults.\n"
+            "Patient 2. (a, b) Clinical pictures at 8 months.\nCase 1-3 had seizures.\nPatient did well.\n")
+    leads = individual_leads(text)
+    assert [(text[a:b], n) for a, b, n in leads] == [("Patient 2 is a girl of healthy parents.", 2),
+                                                     ("Patient 2. (a, b) Clinical pictures at 8 months.", 2)]
