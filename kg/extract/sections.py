@@ -160,21 +160,22 @@ def _lead_pattern() -> re.Pattern[str] | None:
                     if kind == "case" and p.pattern.endswith(")")})
     if not words:
         return None
-    return re.compile(r"^[ \t]*(?:%s)[ \t]+([0-9]+[a-z]?|[ivx]+)\b(?![ \t]*(?:(?:and|or|to)\b|[&,\-–/]))"
-                      % "|".join(w.replace(" ", r"[ \t]+") for w in words), re.IGNORECASE | re.MULTILINE)
+    return re.compile(r"\n[ \t]*(?i:%s)[ \t]+([0-9]+[a-zA-Z]?|(?i:[ivx]+))\b(?![ \t]*(?:(?i:and|or|to)\b|[&,\-–/]))"
+                      % "|".join(w.replace(" ", r"[ \t]+") for w in words))
 
 
 def individual_leads(text: str) -> list[tuple[int, int, int]]:
     """``(line start, line end, number)`` of the lines that open with a numbered individual (``_lead_pattern``):
-    a paragraph about that individual."""
+    a paragraph about that individual. The pattern opens with the newline before the line (read in "\n" + text),
+    a literal the regular expression engine skips to."""
     pattern = _lead_pattern()
     if pattern is None:
         return []
     out = []
-    for m in pattern.finditer(text):
+    for m in pattern.finditer("\n" + text):
         number = _number_value(m.group(1).lower())
         if number is not None:
-            end = text.find("\n", m.end())
+            end = text.find("\n", m.end() - 1)
             out.append((m.start(), len(text) if end < 0 else end, number))
     return out
 
