@@ -132,7 +132,7 @@ class Pipeline:
         token_starts, token_keys = tokens.starts, tokens.keys
         marker_starts = sorted(m.start for m in markers)
         subjects: dict[int, str] = {}
-        others: list[tuple] = []  # ``_other_individuals``, read at the first sentence about the patient
+        others: list[tuple | None] = []  # ``_other_individuals``, read at the first sentence about the patient
         captions: dict[tuple[int, int], str | None] = {}
         caption_at: dict[int, tuple[int, int]] = {}  # line start -> caption span (``context.table_caption``)
         rows: dict[int, tuple[str, tuple | None]] = {}  # table row start -> its subject, its table's index header

@@ -57,7 +57,8 @@ def normalise_phrase(text: str) -> str:
 @dataclass(frozen=True)
 class HeaderTable:
     exact: dict[str, tuple[str, str]]
-    numbered: tuple[tuple[re.Pattern[str], str, str], ...]
+    numbered: tuple[tuple[re.Pattern[str], str, str], ...]  # (pattern, kind, language); group 1 is the ``{n}``
+    leads: tuple[tuple[str, str], ...] = ()  # (kind, words before ``{n}``) of the rows that end with it: "patient"
     any_numbered: Optional[re.Pattern[str]] = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -67,16 +68,22 @@ class HeaderTable:
             object.__setattr__(self, "any_numbered", union)
 
     def lookup(self, phrase: str) -> Optional[tuple[str, str]]:
-        """(kind, language) of a normalised phrase, or None. Most phrases are no heading: one match against the
-        union of the numbered patterns rules them all out."""
+        """(kind, language) of a normalised phrase, or None."""
         hit = self.exact.get(phrase)
         if hit is not None:
             return hit
+        numbered = self.numbered_match(phrase)
+        return None if numbered is None else numbered[1:]
+
+    def numbered_match(self, phrase: str) -> Optional[tuple[re.Match[str], str, str]]:
+        """(match, kind, language) of the numbered row a normalised phrase is, or None. Most phrases are no
+        heading: one match against the union of the numbered patterns rules them all out."""
         if self.any_numbered is None or not self.any_numbered.fullmatch(phrase):
             return None
         for pattern, kind, language in self.numbered:
-            if pattern.fullmatch(phrase):
-                return kind, language
+            m = pattern.fullmatch(phrase)
+            if m:
+                return m, kind, language
         return None
 
 
@@ -91,6 +98,7 @@ def load_section_headers(path: Path | str = SECTION_HEADERS) -> HeaderTable:
         raise ResourceError(f"{path}:1: header must be 'phrase<TAB>kind<TAB>language'")
     exact: dict[str, tuple[str, str]] = {}
     numbered: list[tuple[re.Pattern[str], str, str]] = []
+    leads: list[tuple[str, str]] = []
     seen: set[str] = set()
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip() or line.startswith("#"):
@@ -113,9 +121,11 @@ def load_section_headers(path: Path | str = SECTION_HEADERS) -> HeaderTable:
             before, after = key.split("{n}")
             pattern = re.compile(re.escape(before) + "(" + _NUMBER + ")" + re.escape(after))
             numbered.append((pattern, kind, language))
+            if not after and before.strip():
+                leads.append((kind, before.strip()))
         else:
             exact[key] = (kind, language)
-    return HeaderTable(exact, tuple(numbered))
+    return HeaderTable(exact, tuple(numbered), tuple(leads))
 
 
 @lru_cache(maxsize=1)
@@ -127,12 +137,14 @@ _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 
 
 def _number_value(written: str) -> int | None:
-    """1 for "1", "۱", "i", "1a"; None when the form reads as no number."""
-    digits = written.rstrip("abcdefghjknopqrstuwyz") or written
-    if digits.isdecimal():
-        return int(digits)
-    values = [_ROMAN.get(ch) for ch in digits]
-    if None in values:
+    """The value of a lower-case ``{n}``: 1 for "1", "۱", "1a" (a numbered subcase), "i"; None for a form that is
+    no number."""
+    if written[-1:].isalpha() and written[:-1].isdecimal():
+        written = written[:-1]
+    if written.isdecimal():
+        return int(written)
+    values = [_ROMAN.get(ch) for ch in written]
+    if not values or None in values:
         return None
     return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
@@ -142,22 +154,18 @@ def individual_number(title: str) -> int | None:
     ``{n}`` of a case row of kg/resources/section_headers.tsv), else None."""
     phrase = normalise_phrase(title)
     table = header_table()
-    if phrase in table.exact or table.any_numbered is None or not table.any_numbered.fullmatch(phrase):
+    if phrase in table.exact:
         return None
-    for pattern, kind, _ in table.numbered:
-        m = pattern.fullmatch(phrase)
-        if m:
-            return _number_value(m.group(1)) if kind == "case" else None
-    return None
+    hit = table.numbered_match(phrase)
+    return _number_value(hit[0].group(1)) if hit is not None and hit[1] == "case" else None
 
 
 @lru_cache(maxsize=1)
 def _lead_pattern() -> re.Pattern[str] | None:
     """A line that opens with a numbered individual ("Patient 2 is a Turkish girl", "Patient 2. (a, b) Clinical
-    pictures"), from the case rows "<word> {n}" of kg/resources/section_headers.tsv; not a joint lead ("Patient 1
+    pictures"), from the case rows "<words> {n}" of kg/resources/section_headers.tsv; not a joint lead ("Patient 1
     and patient 2 are ...", "Case 1-3")."""
-    words = sorted({p.pattern.split("(", 1)[0].replace("\\ ", " ").strip() for p, kind, _ in header_table().numbered
-                    if kind == "case" and p.pattern.endswith(")")})
+    words = sorted({before for kind, before in header_table().leads if kind == "case"})
     if not words:
         return None
     return re.compile(r"\n[ \t]*(?i:%s)[ \t]+([0-9]+[a-zA-Z]?|(?i:[ivx]+))\b(?![ \t]*(?:(?i:and|or|to)\b|[&,\-–/]))"
