@@ -350,6 +350,9 @@ def test_table_lines_read_from_the_texts_tokens():
     ("A gene panel of 50 risk factor genes for various neurodegenerative diseases was used.", "neurodegenerative"),
     ("We sequenced 22 leukoencephalopathies-associated genes.", "leukoencephalopathies"),
     ("MR spectroscopy showed reduced N-acetyl-aspartate, a marker of neuronal loss.", "neuronal loss"),
+    ("Basic primary immunodeficiency workup showed normal immunoglobulin.", "immunodeficiency"),
+    ("She had a detailed autoimmunity work-up including anti-nuclear antibodies.", "autoimmunity"),
+    ("The proband had a Children's Autism Rating Scale (CARS) score of 33.", "autism"),
 ])
 def test_panels_and_glosses_name_no_finding_of_the_patient(pipeline, sentence, word):
     text = "Case presentation\n" + sentence + "\n"
@@ -386,3 +389,10 @@ def test_the_verb_of_a_family_history_does_not_end_its_scope(pipeline, sentence,
     rows = {r["text"]: r for r in _annotated(pipeline, "Case presentation\nThe boy had seizures. " + sentence + "\n")}
     assert rows["seizures"]["subject"] == "patient"
     assert rows[finding]["subject"] == "family"
+
+
+def test_what_a_rating_scale_indicates_is_the_patients(pipeline):
+    text = ("Case presentation\nThe proband had a Children's Autism Rating Scale (CARS) score of 33, which indicated "
+            "mildly autistic characteristics.\n")
+    rows = {r["id"]: r["subject"] for r in _annotated(pipeline, text) if r["id"].startswith("HP:")}
+    assert rows == {"HP:0000717": "other", "HP:0000729": "patient"}
