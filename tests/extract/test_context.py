@@ -353,6 +353,7 @@ def test_table_lines_read_from_the_texts_tokens():
     ("Basic primary immunodeficiency workup showed normal immunoglobulin.", "immunodeficiency"),
     ("She had a detailed autoimmunity work-up including anti-nuclear antibodies.", "autoimmunity"),
     ("The proband had a Children's Autism Rating Scale (CARS) score of 33.", "autism"),
+    ("The variant is a possible risk factor for dementia.", "dementia"),
 ])
 def test_panels_and_glosses_name_no_finding_of_the_patient(pipeline, sentence, word):
     text = "Case presentation\n" + sentence + "\n"
