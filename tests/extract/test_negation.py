@@ -29,6 +29,7 @@ def _negated(pipeline, text: str) -> dict[str, bool]:
     ("Pneumonia was suspected but not confirmed by the chest radiograph.", "pneumonia"),
     ("A diagnosis of lupus could not be confirmed.", "lupus"),
     ("Twenty years ago she was misdiagnosed with immune thrombocytopenia.", "immune thrombocytopenia"),
+    ("Proteinuria was not detectable on repeated testing.", "proteinuria"),
 ])
 def test_negated(pipeline, text, term):
     found = _negated(pipeline, text)
