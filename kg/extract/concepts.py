@@ -60,6 +60,8 @@ class Tokens:
         self._breaks: frozenset[int] | None = None
         self._quality_positions: list[int] | None = None
         self._abbreviations: dict[str, Concept | None] = {}  # short form -> its definition's concept (``_define``)
+        self._short_hits: list[tuple[int, int, Concept]] = []  # later uses of defined short forms (``_define``)
+        self._short_starts: list[int] = []  # their start offsets, ascending
 
     @cached_property
     def spans(self) -> list[tuple[int, int, str]]:
@@ -191,6 +193,7 @@ def _columns(normalized: str) -> tuple[list[int], list[int], list[str], list[byt
 
 
 _START, _END = itemgetter(0), itemgetter(1)  # Match.start, Match.end
+_HIT_START = itemgetter(0)
 _new_tuple = tuple.__new__  # Match(...) without the Python-level __new__ of a named tuple: several times cheaper
 _SHORT_FORM = re.compile(r"\(\s*([A-Z][A-Za-z0-9\-]{1,9})\s*\)")
 
@@ -209,7 +212,13 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     i1 = len(starts) if end is None else bisect_left(starts, end)
     lo, hi = bisect_left(positions, i0), bisect_left(positions, i1)
     q_lo, q_hi = bisect_left(qualities, i0), bisect_left(qualities, i1)
-    if lo == hi and q_lo == q_hi:
+    shorts = tokens._short_starts
+    if shorts:
+        s_lo = bisect_left(shorts, start)
+        s_hi = len(shorts) if end is None else bisect_left(shorts, end)
+    else:
+        s_lo = s_hi = 0
+    if lo == hi and q_lo == q_hi and s_lo == s_hi:
         return []
     raw: list[Match] = []
     longest = 0
@@ -251,6 +260,10 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     gapped = _gapped(lex, tokens, gaps, nodes, i1) if gaps else ()
     if q_lo < q_hi:
         raw.extend(_qualified(lex, tokens, raw, qualities[q_lo:q_hi], i0, i1))
+    if s_lo < s_hi:
+        uses = _short_form_uses(tokens, raw, s_lo, s_hi)
+        if uses:
+            raw = sorted(raw + uses, key=_START) if raw else uses  # in text order: ``_resolve``'s quick path
     brackets = []
     for m in raw:
         if m.last_token in breaks and m.last_token < i1:
@@ -620,7 +633,7 @@ _NAMES_CONCEPT: WeakKeyDictionary = WeakKeyDictionary()
 
 # a value with a unit or "%" right after a quality or its entity, maybe after "at", "to", "of" or a bracket
 _MEASURED = re.compile(
-    r"\s*(?:\(\s*|(?:at|to|of|up to)\s+)?[<>≤≥~]?\s*\d[\d.,]*\s*(?:%|[^\W\d_])")
+    r"\s*(?:\(\s*|(?:at|to|of|up to)\s+)?[<>≤≥~]?\s*\d[\d.,]*\s*(?:%|[^\W\d_]|[×*·])")
 MAX_ENTITY_WORDS = 5
 MAX_QUALITY_ADVERBS = 2
 
@@ -856,27 +869,56 @@ def _choose(concepts: dict[str, Concept], entries) -> Concept | None:
     return None
 
 
+def _short_form_uses(tokens: Tokens, matches: list[Match], lo: int, hi: int) -> list[Match]:
+    """Matches for the uses ``lo:hi`` of ``Tokens._short_hits`` (a short form defined earlier in the text, which
+    the lexicon does not read: "holoprosencephaly (HPE)", then "semilobar HPE"), where no match of the same span
+    is there already (a short form the lexicon reads is read as defined by ``recognize`` itself)."""
+    starts = tokens.starts
+    have = {(m.start, m.end) for m in matches}
+    out = []
+    for a, b, concept in tokens._short_hits[lo:hi]:
+        if (a, b) not in have:
+            k = bisect_left(starts, a)
+            out.append(Match(a, b, concept, k, bisect_left(starts, b, k)))
+    return out
+
+
 def _defined_readings(tokens: Tokens, matches: list[Match], new: list[tuple[str, int]], end: int) -> list[Match]:
     """The matches of a sentence that defines short forms (``new``: each with its bracket's offset; ``end``: the
     sentence's end), read with the short forms the text has defined so far (``_define``): a one-word match of a
     short form the lexicon reads ("IBD" inflammatory bowel disease, "MR" magnetic resonance) takes the concept of
     its long form ("mitral regurgitation (MR)"), or is dropped when the long form names none ("identity by
     descent (IBD)"); a short form the lexicon does not read takes its long form's concept in the rest of the
-    sentence. ``recognize`` reads the matches of later sentences so as it finds them."""
+    sentence, and its uses in the rest of the text are recorded (``Tokens._short_hits``) for the later sentences,
+    unless it names a drug: a short form defined as a drug is most often a gene's or a protein's ("presenilin 2
+    (PSEN2)", "green fluorescent protein (GFP)"), which the drug stage sets aside at a cost for every sentence
+    that names it. ``recognize`` reads the matches of later sentences so as it finds them."""
     text, defined = tokens.text, tokens._abbreviations
     starts = tokens.starts
     have = {(m.start, m.end) for m in matches}
+    hits = tokens._short_hits
+    recorded = len(hits)
     for short, bracket in new:
         concept = defined[short]
         if concept is None:
             continue
-        at = text.find(short, bracket, end)
+        at = text.find(short, bracket)
+        read = (at, at + len(short)) in have or concept.type == "Drug"  # see the docstring
         while at >= 0:
             e = at + len(short)
-            if not (text[at - 1:at].isalnum() or text[e:e + 1].isalnum()) and (at, e) not in have:
-                k = bisect_left(starts, at)
-                matches.append(Match(at, e, concept, k, bisect_left(starts, e, k)))
-            at = text.find(short, e, end)
+            if not (text[at - 1:at].isalnum() or text[e:e + 1].isalnum()):
+                if at < end:
+                    if (at, e) not in have:
+                        k = bisect_left(starts, at)
+                        matches.append(Match(at, e, concept, k, bisect_left(starts, e, k)))
+                elif read:
+                    break
+                else:
+                    hits.append((at, e, concept))
+            at = text.find(short, e)
+    if len(hits) > recorded:
+        hits.sort(key=_HIT_START)
+        tokens._short_starts = [a for a, _, _ in hits]
     kept = []
     for m in matches:
         if m.last_token - m.first_token == 1 and text[m.start].isupper():

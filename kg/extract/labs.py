@@ -25,7 +25,7 @@ from typing import NamedTuple, Sequence
 
 from kg.errors import ResourceError
 from kg.extract.normalize import normalize_for_matching, parse_number
-from kg.extract.concepts import Match
+from kg.extract.concepts import _MEASURED, Match
 from kg.model import Concept, Sentence
 from kg.resources import load_tsv, resource_path
 
@@ -413,8 +413,10 @@ def worded_results(lexicon, tokens, matches: list[Match], first_word: int, last_
     specimen other than blood ("urinary calcium was high", "urinalysis revealed increased potassium"), a test that
     modifies the noun after it ("increased glucose uptake"), a test inside a phenotype match ("elevated serum
     creatinine"), a phenotype the sentence names already, or an abbreviation in brackets after its test's name
-    ("lactate dehydrogenase (LDH)" is one result). A phenotype match of a blood test term written for another
-    specimen ("urinary calcium was increased") is dropped. The same list when nothing changes."""
+    ("lactate dehydrogenase (LDH)" is one result), or a direction written with its value ("were reduced to 6.99 ×
+    10⁹/l", ``concepts._MEASURED``: the laboratory stage reads the value against its reference interval). A
+    phenotype match of a blood test term written for another specimen ("urinary calcium was increased") is
+    dropped. The same list when nothing changes."""
     labs = [m for m in matches if m.concept.type == "LabTest"]
     if not labs:
         return matches
@@ -452,6 +454,8 @@ def worded_results(lexicon, tokens, matches: list[Match], first_word: int, last_
             cue_after = after.match(norm, tail.end)
         if cue is None and cue_after is None or after_tail and after_tail[0] in words["not_result"]:
             continue
+        if cue_after is not None and _MEASURED.match(norm, cue_after.end()):
+            continue  # "were reduced to 6.99×10⁹/l": the value is the laboratory stage's to read
         if _specimen_before(sentence_words, first_word, head.first_token, specimens, blood):
             continue
         up = (cue or cue_after).group("up") is not None

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from kg.extract.concepts import Tokens, recognize
+from kg.model import Document
 
 
 def _found(pipeline, text, kind=None):
@@ -407,3 +408,16 @@ def test_hypersensitivity_is_not_an_emotional_trait(pipeline):
     name allergic reactions and sensitive assays (kg/resources/lexicon_exclusions.tsv)."""
     found = _found(pipeline, "She had hypersensitivity to penicillin. A highly sensitive assay found the variant.")
     assert "HP:0041092" not in {i for _, i in found}
+
+
+def test_a_short_form_the_lexicon_does_not_read_is_read_in_the_later_sentences(pipeline):
+    """A short form defined in one sentence ("holoprosencephaly (HPE)") that the lexicon does not know is read in
+    every later sentence ("semilobar HPE"); one defined as a drug, most often a gene's or a protein's, is not."""
+    text = ("Case presentation\nThe infant had holoprosencephaly (HPE). MRI confirmed semilobar HPE. The HPE was "
+            "severe.\n")
+    rows = pipeline.annotate(Document(doc_id="h", source="h.txt", text=text, format="text"))
+    assert [(r["text"], r["id"]) for r in rows if r["id"] == "HP:0001360"] == [
+        ("holoprosencephaly", "HP:0001360"), ("HPE", "HP:0001360"), ("HPE", "HP:0001360"), ("HPE", "HP:0001360")]
+    text = "Case presentation\nWe found a variant of presenilin 2 (PSEN2). The PSEN2 variant was novel.\n"
+    rows = pipeline.annotate(Document(doc_id="p", source="p.txt", text=text, format="text"))
+    assert [r["text"] for r in rows if r["start"] > text.index("The PSEN2")] == []

@@ -193,6 +193,7 @@ def test_a_result_written_in_words_is_a_phenotype(pipeline, text, expected):
     "Urinary calcium was increased.",
     "A PET scan demonstrated increased glucose uptake in both femurs.",
     "Brain MR spectroscopy showed increased lactate in the putamen.",
+    "After treatment the levels of WBC and hemoglobin were reduced to 6.99×10⁹/l and 93 g/l.",
 ])
 def test_no_worded_result_without_a_direction_for_the_blood_test(pipeline, text):
     assert _worded(pipeline, text) == []
