@@ -60,7 +60,9 @@ class Tokens:
         self._breaks: frozenset[int] | None = None
         self._quality_positions: list[int] | None = None
         self._abbreviations: dict[str, Concept | None] = {}  # short form -> its definition's concept (``_define``)
-        self._short_hits: list[tuple[int, int, Concept]] = []  # later uses of defined short forms (``_define``)
+        self._short_hits: list[tuple[int, int, Concept, tuple]] = []  # later uses of defined short forms, with
+        # the keys of their long form (``_defined_readings``)
+        self._long_forms: dict[str, tuple[str, ...]] = {}  # short form -> the keys of its long form (``_define``)
         self._short_starts: list[int] = []  # their start offsets, ascending
 
     @cached_property
@@ -239,10 +241,16 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
                     continue
                 if defined:
                     short = text[starts[i]:ends[i]]
-                    if short in defined and best is not defined[short]:
-                        best = defined[short]
-                        if best is None:
-                            continue
+                    if short in defined:
+                        if best is not defined[short]:
+                            best = defined[short]
+                            if best is None:
+                                continue
+                        if i > i0 and short in tokens._long_forms:
+                            first, best = _modified(lex, tokens, i, tokens._long_forms[short], best, i0)
+                            if first < i:
+                                raw.append(_new_tuple(Match, (starts[first], ends[i], best, first, j, False)))
+                                continue
             if best.curie in plurals and is_plural(tokens.normalized[starts[j - 1]:ends[j - 1]]):
                 best = concepts.get(plurals[best.curie], best)
             raw.append(_new_tuple(Match, (starts[i], ends[j - 1], best, i, j, False)))
@@ -261,7 +269,7 @@ def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = No
     if q_lo < q_hi:
         raw.extend(_qualified(lex, tokens, raw, qualities[q_lo:q_hi], i0, i1))
     if s_lo < s_hi:
-        uses = _short_form_uses(tokens, raw, s_lo, s_hi)
+        uses = _short_form_uses(lex, tokens, raw, s_lo, s_hi, i0)
         if uses:
             raw = sorted(raw + uses, key=_START) if raw else uses  # in text order: ``_resolve``'s quick path
     brackets = []
@@ -869,18 +877,41 @@ def _choose(concepts: dict[str, Concept], entries) -> Concept | None:
     return None
 
 
-def _short_form_uses(tokens: Tokens, matches: list[Match], lo: int, hi: int) -> list[Match]:
+MAX_SHORT_FORM_MODIFIERS = 2
+
+
+def _short_form_uses(lex: Lexicon, tokens: Tokens, matches: list[Match], lo: int, hi: int, i0: int) -> list[Match]:
     """Matches for the uses ``lo:hi`` of ``Tokens._short_hits`` (a short form defined earlier in the text, which
-    the lexicon does not read: "holoprosencephaly (HPE)", then "semilobar HPE"), where no match of the same span
-    is there already (a short form the lexicon reads is read as defined by ``recognize`` itself)."""
+    the lexicon does not read: "holoprosencephaly (HPE)", then "HPE"), where no match of the same span is there
+    already (a short form the lexicon reads is read as defined by ``recognize`` itself). Up to
+    ``MAX_SHORT_FORM_MODIFIERS`` words before the short form (from token ``i0``, the sentence's first) that make a
+    term with the words of its long form make that term: "semilobar HPE" is Semilobar holoprosencephaly."""
     starts = tokens.starts
     have = {(m.start, m.end) for m in matches}
     out = []
-    for a, b, concept in tokens._short_hits[lo:hi]:
-        if (a, b) not in have:
-            k = bisect_left(starts, a)
-            out.append(Match(a, b, concept, k, bisect_left(starts, b, k)))
+    for a, b, concept, long in tokens._short_hits[lo:hi]:
+        if (a, b) in have:
+            continue
+        k = bisect_left(starts, a)
+        first, concept = _modified(lex, tokens, k, long, concept, i0)
+        out.append(Match(starts[first], b, concept, first, bisect_left(starts, b, k)))
     return out
+
+
+def _modified(lex: Lexicon, tokens: Tokens, k: int, long: tuple[str, ...], concept: Concept, i0: int
+              ) -> tuple[int, Concept]:
+    """(first token, concept) of the short form at token ``k`` (defined as ``concept``, its long form's keys
+    ``long``) with the words before it, up to ``MAX_SHORT_FORM_MODIFIERS`` from token ``i0`` on and no break
+    between, that make a term of the same group with its long form ("semilobar HPE", "severe ID"); else (k,
+    concept)."""
+    if long:
+        keys, breaks = tokens.keys, tokens.breaks
+        for j in range(max(i0, k - MAX_SHORT_FORM_MODIFIERS), k):
+            if breaks.isdisjoint(range(j + 1, k + 1)):
+                found = lex.lookup_keys(tuple(keys[j:k]) + long)
+                if found and GROUPS.get(found[0].type) == GROUPS.get(concept.type):
+                    return j, found[0]
+    return k, concept
 
 
 def _defined_readings(tokens: Tokens, matches: list[Match], new: list[tuple[str, int]], end: int) -> list[Match]:
@@ -914,11 +945,11 @@ def _defined_readings(tokens: Tokens, matches: list[Match], new: list[tuple[str,
                 elif read:
                     break
                 else:
-                    hits.append((at, e, concept))
+                    hits.append((at, e, concept, tokens._long_forms.get(short, ())))
             at = text.find(short, e)
     if len(hits) > recorded:
         hits.sort(key=_HIT_START)
-        tokens._short_starts = [a for a, _, _ in hits]
+        tokens._short_starts = [hit[0] for hit in hits]
     kept = []
     for m in matches:
         if m.last_token - m.first_token == 1 and text[m.start].isupper():
@@ -955,10 +986,10 @@ def _define(tokens: Tokens, matches: list[Match], s0: int, brackets: list[int]) 
         lf_end = bracket
         while lf_end > s0 and text[lf_end - 1] in " [":
             lf_end -= 1
-        concept, first = None, -1
+        concept, first, long = None, -1, None
         for m in matches:
             if m.end == lf_end and m.start > first and not m.distributed and _spells(text, short, m.start, lf_end):
-                concept, first = m.concept, m.start
+                concept, first, long = m.concept, m.start, m
         if concept is None:
             short_end = short_start + len(short)
             if not any(m.start == short_start and m.end == short_end for m in matches):
@@ -967,6 +998,8 @@ def _define(tokens: Tokens, matches: list[Match], s0: int, brackets: list[int]) 
             if lf_start < 0 or any(lf_start < m.end and m.start < lf_end for m in matches):
                 continue
         defined[short] = concept
+        if long is not None:
+            tokens._long_forms[short] = tuple(tokens.keys[long.first_token:long.last_token])
         found.append((short, bracket))
     return found
 

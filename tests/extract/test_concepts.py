@@ -412,12 +412,23 @@ def test_hypersensitivity_is_not_an_emotional_trait(pipeline):
 
 def test_a_short_form_the_lexicon_does_not_read_is_read_in_the_later_sentences(pipeline):
     """A short form defined in one sentence ("holoprosencephaly (HPE)") that the lexicon does not know is read in
-    every later sentence ("semilobar HPE"); one defined as a drug, most often a gene's or a protein's, is not."""
+    every later sentence, with a word before it that makes a term with its long form ("semilobar HPE": Semilobar
+    holoprosencephaly); one defined as a drug, most often a gene's or a protein's, is not."""
     text = ("Case presentation\nThe infant had holoprosencephaly (HPE). MRI confirmed semilobar HPE. The HPE was "
             "severe.\n")
     rows = pipeline.annotate(Document(doc_id="h", source="h.txt", text=text, format="text"))
-    assert [(r["text"], r["id"]) for r in rows if r["id"] == "HP:0001360"] == [
-        ("holoprosencephaly", "HP:0001360"), ("HPE", "HP:0001360"), ("HPE", "HP:0001360"), ("HPE", "HP:0001360")]
+    assert [(r["text"], r["id"]) for r in rows if r["type"] == "Finding"] == [
+        ("holoprosencephaly", "HP:0001360"), ("HPE", "HP:0001360"), ("semilobar HPE", "HP:0002507"),
+        ("HPE", "HP:0001360")]
     text = "Case presentation\nWe found a variant of presenilin 2 (PSEN2). The PSEN2 variant was novel.\n"
     rows = pipeline.annotate(Document(doc_id="p", source="p.txt", text=text, format="text"))
     assert [r["text"] for r in rows if r["start"] > text.index("The PSEN2")] == []
+
+
+def test_a_short_form_the_lexicon_reads_takes_the_words_before_it_too(pipeline):
+    text = "Echocardiography showed an atrial septal defect (ASD). Closure of the secundum ASD was planned."
+    tokens = Tokens(text)
+    later = text.index("Closure")
+    recognize(pipeline.lexicon, tokens, 0, later)
+    found = [(text[m.start:m.end], m.concept.curie) for m in recognize(pipeline.lexicon, tokens, later, len(text))]
+    assert found == [("secundum ASD", "HP:0001684")]
