@@ -197,7 +197,7 @@ def _columns(normalized: str) -> tuple[list[int], list[int], list[str], list[byt
 _START, _END = itemgetter(0), itemgetter(1)  # Match.start, Match.end
 _HIT_START = itemgetter(0)
 _new_tuple = tuple.__new__  # Match(...) without the Python-level __new__ of a named tuple: several times cheaper
-_SHORT_FORM = re.compile(r"\(\s*([A-Z][A-Za-z0-9\-]{1,9})\s*\)")
+_SHORT_FORM = re.compile(r"\(\s*([A-Z][A-Za-z0-9\-]{1,9})\s*[);]")  # "(HPE)", "(HPE; MIM: 236100)"
 
 
 def recognize(lex: Lexicon, tokens: Tokens, start: int = 0, end: int | None = None) -> list[Match]:

@@ -432,3 +432,10 @@ def test_a_short_form_the_lexicon_reads_takes_the_words_before_it_too(pipeline):
     recognize(pipeline.lexicon, tokens, 0, later)
     found = [(text[m.start:m.end], m.concept.curie) for m in recognize(pipeline.lexicon, tokens, later, len(text))]
     assert found == [("secundum ASD", "HP:0001684")]
+
+
+def test_a_short_form_defined_before_a_semicolon_in_its_bracket(pipeline):
+    text = "Case presentation\nHoloprosencephaly (HPE; MIM: 236100) was suspected. MRI showed alobar HPE.\n"
+    rows = pipeline.annotate(Document(doc_id="h", source="h.txt", text=text, format="text"))
+    assert [(r["text"], r["id"]) for r in rows if r["type"] == "Finding"] == [
+        ("Holoprosencephaly", "HP:0001360"), ("HPE", "HP:0001360"), ("alobar HPE", "HP:0006988")]
