@@ -60,8 +60,7 @@ class Tokens:
         self._breaks: frozenset[int] | None = None
         self._quality_positions: list[int] | None = None
         self._abbreviations: dict[str, Concept | None] = {}  # short form -> its definition's concept (``_define``)
-        self._short_hits: list[tuple[int, int, Concept, tuple]] = []  # later uses of defined short forms, with
-        # the keys of their long form (``_defined_readings``)
+        self._short_hits: list[tuple[int, int, Concept, tuple]] = []  # later short-form uses (``_defined_readings``)
         self._long_forms: dict[str, tuple[str, ...]] = {}  # short form -> the keys of its long form (``_define``)
         self._short_starts: list[int] = []  # their start offsets, ascending
 
@@ -194,8 +193,7 @@ def _columns(normalized: str) -> tuple[list[int], list[int], list[str], list[byt
     return starts, ends, words, separators
 
 
-_START, _END = itemgetter(0), itemgetter(1)  # Match.start, Match.end
-_HIT_START = itemgetter(0)
+_START, _END = itemgetter(0), itemgetter(1)  # Match.start, Match.end (and a short-form hit's start)
 _new_tuple = tuple.__new__  # Match(...) without the Python-level __new__ of a named tuple: several times cheaper
 _SHORT_FORM = re.compile(r"\(\s*([A-Z][A-Za-z0-9\-]{1,9})\s*[);]")  # "(HPE)", "(HPE; MIM: 236100)"
 
@@ -902,7 +900,7 @@ def _modified(lex: Lexicon, tokens: Tokens, k: int, long: tuple[str, ...], conce
               ) -> tuple[int, Concept]:
     """(first token, concept) of the short form at token ``k`` (defined as ``concept``, its long form's keys
     ``long``) with the words before it, up to ``MAX_SHORT_FORM_MODIFIERS`` from token ``i0`` on and no break
-    between, that make a term of the same group with its long form ("semilobar HPE", "severe ID"); else (k,
+    between, that make a term of the same group with its long form ("semilobar HPE", "secundum ASD"); else (k,
     concept)."""
     if long:
         keys, breaks = tokens.keys, tokens.breaks
@@ -934,7 +932,7 @@ def _defined_readings(tokens: Tokens, matches: list[Match], new: list[tuple[str,
         if concept is None:
             continue
         at = text.find(short, bracket)
-        read = (at, at + len(short)) in have or concept.type == "Drug"  # see the docstring
+        carried = (at, at + len(short)) not in have and concept.type != "Drug"  # the lexicon does not read it
         while at >= 0:
             e = at + len(short)
             if not (text[at - 1:at].isalnum() or text[e:e + 1].isalnum()):
@@ -942,13 +940,13 @@ def _defined_readings(tokens: Tokens, matches: list[Match], new: list[tuple[str,
                     if (at, e) not in have:
                         k = bisect_left(starts, at)
                         matches.append(Match(at, e, concept, k, bisect_left(starts, e, k)))
-                elif read:
+                elif not carried:
                     break
                 else:
                     hits.append((at, e, concept, tokens._long_forms.get(short, ())))
             at = text.find(short, e)
     if len(hits) > recorded:
-        hits.sort(key=_HIT_START)
+        hits.sort(key=_START)
         tokens._short_starts = [hit[0] for hit in hits]
     kept = []
     for m in matches:
