@@ -279,8 +279,7 @@ def _heading_of(line: str) -> Optional[tuple[str, str, int]]:
     hit = _known(title)
     if hit is None:
         if title.endswith(".") and individual_number(title[:-1]) is not None:  # a run-in "Patient 2." line
-            title = title[:-1]
-            return title, "case", 0
+            return title[:-1], "case", 0
         return None
     return title, hit[0], 0
 
