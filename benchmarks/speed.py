@@ -10,6 +10,8 @@ Usage: python benchmarks/speed.py [--seconds S] [--no-cold] [--no-stages] [--eva
   the wrappers add a little time of their own). Times are exclusive: a stage does not include the stages it
   calls (language detection, when a version of the pipeline runs it, is its own row). "other" is what
   ``annotate`` spends outside the listed stages, the timers' own overhead included.
+* Build: the extraction modules run compiled by Cython when the install built them (``setup.py``), and the
+  line ``kg.extract: ...`` says so; ``CASEKG_PURE=1`` measures the same code as pure Python.
 * Cold start: wall time of the ``kg annotate`` subprocess on a two-sentence file, best of 3 (the lexicon index
   must be built already: run the quality benchmark or ``kg annotate`` once).
 """
@@ -29,6 +31,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # this checkout, whatever an editable install elsewhere points to
 
+import kg.extract  # noqa: E402
 from kg.extract import context, pipeline as pipeline_module, sections as sections_module  # noqa: E402
 from kg.extract.pipeline import Pipeline  # noqa: E402
 from kg.model import Document  # noqa: E402
@@ -180,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"lexicon loaded in {time.perf_counter() - t0:.2f} s")
     print(f"python {platform.python_version()} ({platform.python_implementation()}, {sys.executable}): the "
           "interpreter's build counts (a PGO/LTO build runs this code 4-8 % faster, see RESULTS.md)")
+    print(f"kg.extract: {kg.extract.COMPILED_STATE}")
     corpora = [("GSC+ abstracts", gsc_documents(args.eval)), ("JAX full texts", full_text_documents(args.eval))]
     for name, docs in corpora:
         if not docs:

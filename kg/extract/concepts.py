@@ -180,8 +180,8 @@ def _columns(normalized: str) -> tuple[list[int], list[int], list[str], list[byt
         separators.insert(0, b"")  # the empty separator before the first word
     n = len(words)
     lengths = [0] * (2 * n)
-    lengths[0::2] = map(len, separators[:n])
-    lengths[1::2] = map(len, words)
+    lengths[0::2] = list(map(len, separators[:n]))
+    lengths[1::2] = list(map(len, words))
     offsets = list(accumulate(lengths))
     starts, ends = offsets[0::2], offsets[1::2]
     if letters:

@@ -157,7 +157,7 @@ def _edits(word: str) -> Iterator[str]:
         if i + 1 < n:
             yield word[:i] + word[i + 1] + word[i] + word[i + 2:]
         if i + 2 < n:
-            a, b, c = word[i:i + 3]
+            a, b, c = word[i], word[i + 1], word[i + 2]
             yield word[:i] + c + b + a + word[i + 3:]
             yield word[:i] + b + c + a + word[i + 3:]
             yield word[:i] + c + a + b + word[i + 3:]

@@ -28,9 +28,9 @@ from typing import NamedTuple, Optional
 from kg.errors import ResourceError
 from kg.extract.language import detect_language
 from kg.model import Section
+from kg.resources import resource_path
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
-SECTION_HEADERS = RESOURCES / "section_headers.tsv"
+SECTION_HEADERS = resource_path("section_headers.tsv")
 
 KINDS = frozenset({
     "front", "abstract", "keywords", "introduction", "case", "methods", "results", "discussion",

@@ -19,8 +19,9 @@ from typing import Iterable, Sequence
 from kg.errors import ResourceError
 from kg.extract.sections import body_start
 from kg.model import Section, Sentence
+from kg.resources import resource_path
 
-ABBREVIATIONS = Path(__file__).resolve().parent.parent / "resources" / "abbreviations.txt"
+ABBREVIATIONS = resource_path("abbreviations.txt")
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _ARABIC = "\u0600-\u06FF\uFB50-\uFDFF\uFE70-\uFEFF"
