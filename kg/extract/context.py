@@ -271,8 +271,8 @@ class Scopes:
                 lo, hi = last, t_first
             else:
                 continue
-            if hi - lo > (max_scope or MAX_SCOPE) and (
-                    max_scope or listed is None or hi - lo - (listed[hi] - listed[lo]) > MAX_SCOPE):
+            reach = max_scope or MAX_SCOPE
+            if hi - lo > reach and (listed is None or hi - lo - (listed[hi] - listed[lo]) > reach):
                 continue
             if self.terminators and any(lo <= a and b <= hi for a, b in self.terminators):
                 continue

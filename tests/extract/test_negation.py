@@ -61,3 +61,13 @@ def test_a_list_of_alternatives_stays_in_the_reach_of_its_negation(pipeline):
     found = _negated(pipeline, "Blood analysis revealed no sign of hemolysis, elevated C-reactive protein, low "
                                "albumin, elevated serum creatinine and mild proteinuria.")
     assert not found["mild proteinuria"]
+
+
+def test_a_list_of_alternatives_stays_in_the_reach_of_a_short_trigger(pipeline):
+    """"was negative" reaches four words back, the concepts of a list of alternatives aside."""
+    found = _negated(pipeline, "Screening for long or short QT syndrome, Brugada syndrome and catecholaminergic "
+                               "ventricular tachycardia was negative.")
+    assert found["long"] and found["brugada syndrome"]
+    found = _negated(pipeline, "Bradycardia with a long QT interval on the electrocardiogram or syncope was "
+                               "negative.")
+    assert found["syncope"] and not found["bradycardia"]
