@@ -274,7 +274,7 @@ class Scopes:
             reach = max_scope or MAX_SCOPE
             if hi - lo > reach and (listed is None or hi - lo - (listed[hi] - listed[lo]) > reach):
                 continue
-            if self.terminators and any(lo <= a and b <= hi for a, b in self.terminators):
+            if self.terminators and any(lo <= a < hi for a, _ in self.terminators):
                 continue
             if direction == "BACKWARD" and any(x is not t and x[2] == category and first <= x[0] and x[1] <= hi
                                                for x in self.triggers):

@@ -71,3 +71,12 @@ def test_a_list_of_alternatives_stays_in_the_reach_of_a_short_trigger(pipeline):
     found = _negated(pipeline, "Bradycardia with a long QT interval on the electrocardiogram or syncope was "
                                "negative.")
     assert found["syncope"] and not found["bradycardia"]
+
+
+def test_a_conjunct_with_its_own_severity_leaves_the_negation(pipeline):
+    """"and mild ...", "and poor ...": a graded conjunct says that its finding is there."""
+    found = _negated(pipeline, "Developmentally, she had no eye contact and poor head control.")
+    assert found["poor head control"] is False
+    found = _negated(pipeline, "There was no hepatomegaly and mild splenomegaly.")
+    assert found["hepatomegaly"] and not found["splenomegaly"]
+    assert _negated(pipeline, "There was no hepatomegaly and splenomegaly.")["splenomegaly"]
