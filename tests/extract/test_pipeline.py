@@ -89,8 +89,8 @@ def test_a_phrase_without_a_title_is_annotated(pipeline, text):
 
 
 CORROBORATION = ("Case presentation\nA 5-year-old boy was referred for short stature. Examination showed hypotonia "
-                 "and scoliosis.\n\nDiscussion\nOur patient had short stature and generalized hypotonia. Like the "
-                 "siblings reported by Agrawal et al., our patient had delayed motor milestones.\n")
+                 "and thoracic scoliosis.\n\nDiscussion\nOur patient had short stature, scoliosis and generalized "
+                 "hypotonia. Like the siblings reported by Agrawal et al., our patient had delayed motor milestones.\n")
 
 
 def test_a_patient_finding_named_only_in_the_discussion_is_not_the_patients(pipeline):
@@ -98,7 +98,8 @@ def test_a_patient_finding_named_only_in_the_discussion_is_not_the_patients(pipe
     rows = [r for r in pipeline.annotate(doc) if r["type"] == "Finding"]
     discussion = {r["id"]: r["subject"] for r in rows if r["section"] == "Discussion"}
     assert discussion["HP:0004322"] == "patient"  # Short stature, also in the case presentation
-    assert discussion["HP:0001290"] == "patient"  # Generalized hypotonia, a child of the case's Hypotonia
+    assert discussion["HP:0002650"] == "patient"  # Scoliosis, a parent of the case's Thoracic scoliosis
+    assert discussion["HP:0001290"] == "other"  # Generalized hypotonia: the case says only Hypotonia
     assert discussion["HP:0001270"] == "other"  # Motor delay, only in the discussion
     assert {r["subject"] for r in rows if r["section"] == "Case presentation"} == {"patient"}
     extracted = {(m.concept.curie, m.subject) for m in pipeline.extract(doc).mentions if m.section == "Discussion"}
