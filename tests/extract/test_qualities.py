@@ -134,3 +134,10 @@ def test_a_gait_word_in_predicate_position(pipeline):
     assert ("gait was spastic", "HP:0002064") in found
     found = _found(pipeline, "On examination her gait was ataxic.")
     assert ("gait was ataxic", "HP:0002066") in found
+
+
+def test_frequent_names_the_recurrent_term(pipeline):
+    """HPO's "Recurrent <entity>" read with another word of its class: "frequent", "repeated", "relapsing"."""
+    found = _found(pipeline, "He had frequent infections and repeated pneumonia since infancy.")
+    assert ("frequent infections", "HP:0002719") in found
+    assert ("repeated pneumonia", "HP:0006532") in found
