@@ -410,6 +410,12 @@ def test_hypersensitivity_is_not_an_emotional_trait(pipeline):
     assert "HP:0041092" not in {i for _, i in found}
 
 
+def test_marker_expression_of_an_assay_is_no_phenotype(pipeline):
+    """HPO's "Marker expression" (a biospecimen feature) names the readout of research assays."""
+    found = _found(pipeline, "Quantification of cell surface marker expression showed sustained CD34 expression.")
+    assert "HP:0430091" not in {i for _, i in found}
+
+
 def test_a_short_form_the_lexicon_does_not_read_is_read_in_the_later_sentences(pipeline):
     """A short form defined in one sentence ("holoprosencephaly (HPE)") that the lexicon does not know is read in
     every later sentence, with a word before it that makes a term with its long form ("semilobar HPE": Semilobar

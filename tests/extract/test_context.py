@@ -286,6 +286,14 @@ def test_the_features_that_define_a_disease_are_generic():
         assert sentence_subject(_keys(sentence), "case", False) == "other"
 
 
+def test_a_disease_group_or_a_gene_causing_a_disease_is_generic():
+    for sentence in ("Thrombocytopenia with absent radii belongs to the group of inherited thrombocytopenias.",
+                     "NBEAL2 is causative for the alpha-granule deficiency in classical gray platelet syndrome."):
+        assert sentence_subject(_keys(sentence), "results", False) == "other"
+    keys = _keys("The variant causative for the patient's thrombocytopenia was found in his father too.")
+    assert sentence_subject(keys, "results", False) == "patient"
+
+
 def test_cue_starts_give_the_same_triggers_and_subjects():
     for sentence in ("Her mother had no history of seizures, but she denied headache.",
                      "Previous studies reported that patients with this syndrome usually have no fever [3].",
