@@ -292,6 +292,9 @@ def test_a_disease_group_or_a_gene_causing_a_disease_is_generic():
         assert sentence_subject(_keys(sentence), "results", False) == "other"
     keys = _keys("The variant causative for the patient's thrombocytopenia was found in his father too.")
     assert sentence_subject(keys, "results", False) == "patient"
+    keys = _keys("The variant was absent from public databases, including COSMIC (Catalogue of Somatic Mutations in "
+                 "Cancer).")
+    assert sentence_subject(keys, "results", False) == "other"
 
 
 def test_cue_starts_give_the_same_triggers_and_subjects():
