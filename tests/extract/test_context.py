@@ -297,6 +297,15 @@ def test_a_disease_group_or_a_gene_causing_a_disease_is_generic():
     assert sentence_subject(keys, "results", False) == "other"
 
 
+def test_what_is_typical_of_a_disease_is_generic():
+    for sentence in ("Y-shaped 2-3 toe syndactyly, referring to incomplete cutaneous syndactyly of the second and third "
+                     "toes, is a unique SLOS symptom.",
+                     "Flared iliac wings are characteristic of dysostosis multiplex."):
+        assert sentence_subject(_keys(sentence), "case", False) == "other"
+    keys = _keys("In addition to congenital nuclear cataracts, the young patient had a long narrow face.")
+    assert sentence_subject(keys, "discussion", False) == "patient"
+
+
 def test_cue_starts_give_the_same_triggers_and_subjects():
     for sentence in ("Her mother had no history of seizures, but she denied headache.",
                      "Previous studies reported that patients with this syndrome usually have no fever [3].",
