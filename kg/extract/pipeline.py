@@ -16,7 +16,7 @@ from kg.extract.lexicon import Lexicon
 from kg.extract.metadata import extract_metadata, extract_title
 from kg.extract.normalize import IGNORABLE, normalize_for_matching
 from kg.extract.references import count_references, split_reference_list
-from kg.extract.sections import find_sections, individual_leads, individual_number
+from kg.extract.sections import find_sections, individual_leads, individual_mentions, individual_number
 from kg.extract.sentences import split_sentences
 from kg.model import (Concept, Document, Evidence, Extraction, Mention, Metadata, Patient, Section, Sentence)
 from kg.resources import load_tsv, resource_path
@@ -133,6 +133,7 @@ class Pipeline:
         marker_starts = sorted(m.start for m in markers)
         subjects: dict[int, str] = {}
         others: list[tuple | None] = []  # ``_other_individuals``, read at the first sentence about the patient
+        numbered: list[tuple | None] = []  # ``_numbered_individuals``, read likewise
         captions: dict[tuple[int, int], str | None] = {}
         caption_at: dict[int, tuple[int, int]] = {}  # line start -> caption span (``context.table_caption``)
         rows: dict[int, tuple[str, tuple | None]] = {}  # table row start -> its subject, its table's index header
@@ -198,12 +199,18 @@ class Pipeline:
             triggers, cues = context.sentence_cues(keys, starts)
             scopes = context.Scopes.of_triggers(triggers, keys)
             subject = subject_of(si, first, keys, starts, cues)
+            named = None  # the numbered individuals the sentence names, when one is not the patient
+            if subject == "patient":
+                if not numbered:
+                    numbered.append(_numbered_individuals(text, sentences))
+                if numbered[0] is not None:
+                    named = _named_in(numbered[0], s.start, s.end)
             in_record = s.section_kind not in RECORD_ONLY_KINDS
             if not in_record:
                 outside.append(len(out))
             table = "\t" in s.text or tabs and _in_table_line(text, s.start, s.end)
             section = s.section
-            if not scopes.active and not table:  # no trigger sets a flag: every match takes the sentence's subject
+            if not scopes.active and not table and named is None:  # every match takes the sentence's subject
                 out.extend([(m.start, m.end, m.concept, False, False, False, subject, section, si) for m in matches])
                 if in_record and subject == "patient":
                     record.update(map(_MATCH_CURIE, matches))
@@ -213,6 +220,10 @@ class Pipeline:
             for m in matches:
                 attrs = scopes.attributes(m.first_token - first, m.last_token - first, listed)
                 negated, m_subject = attrs.negated, subject
+                if named is not None:
+                    k = bisect_right(named[0], m.start) - 1
+                    if k >= 0 and named[1][k]:
+                        m_subject = "other"
                 if table:
                     row_start = text.rfind("\n", 0, m.start) + 1
                     row_end = text.find("\n", m.end)
@@ -268,6 +279,46 @@ def _other_individuals(text: str, sentences: Sequence[Sentence]) -> tuple[set[st
     if not other_titles and not other_leads:
         return None
     return other_titles, [a for a, _ in other_leads], [b for _, b in other_leads]
+
+
+_EXCEPTED = re.compile(r"(?i)\b(?:except|excepting|apart from|other than|but)(?:\s+for)?\s+$")
+_RELATIVE = re.compile(r"(?i)\s*,?\s*(?:who|whose|with)\b")
+
+
+def _numbered_individuals(text: str, sentences: Sequence[Sentence]) -> tuple[list[int], list[int], list[bool]] | None:
+    """The numbered individuals that the running text names ("patient 6", "patients 3, 4, and 5";
+    ``individual_mentions``) as ``(starts, ends, not the patient)``: the report's patient is the lowest-numbered
+    individual of its case headings and paragraph leads (``_other_individuals``), else of the individuals its case
+    and results sections name. Individuals set apart ("all patients except for patients 5 and 7 had ...") are not
+    the sentence's subject, unless a relative clause follows them ("except for patient 7, who has ...").
+    None when every one named is the patient."""
+    found = [f for f in individual_mentions(text, 0, len(text))
+             if not (_EXCEPTED.search(text, max(0, f[0] - 20), f[0]) and not _RELATIVE.match(text, f[1]))]
+    if not found:
+        return None
+    titles = [individual_number(t) for t in {s.section for s in sentences if s.section_kind == "case"}]
+    numbers = [n for n in titles if n is not None] + [n for _, _, n in individual_leads(text)]
+    if not numbers:
+        own = [(s.start, s.end) for s in sentences if s.section_kind in ("case", "results")]
+        numbers = [min(ns) for a, _, ns in found if any(x <= a < y for x, y in own)]
+    if not numbers:
+        return None
+    first = min(numbers)
+    if all(first in ns for _, _, ns in found):
+        return None
+    return [a for a, _, _ in found], [b for _, b, _ in found], [first not in ns for _, _, ns in found]
+
+
+def _named_in(numbered: tuple[list[int], list[int], list[bool]], start: int, end: int
+              ) -> tuple[list[int], list[bool]] | None:
+    """The ends and the "not the patient" flags of the numbered individuals named in ``[start, end)``: a mention
+    belongs to the last one named before it ("Patients 3, 4, and 5 exhibited lumbar lordosis, and patient 6 had
+    severe scoliosis"). None when the sentence names none that is not the patient."""
+    starts, ends, other = numbered
+    lo, hi = bisect_left(starts, start), bisect_left(starts, end)
+    if lo == hi or not any(other[lo:hi]):
+        return None
+    return ends[lo:hi], other[lo:hi]
 
 
 def _about_another(s: Sentence, titles: set[str], starts: list[int], ends: list[int]) -> bool:

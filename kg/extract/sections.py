@@ -188,6 +188,56 @@ def individual_leads(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _mention_patterns() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """Numbered individuals named in running text: "patient 6", "patients 3, 4, and 5", "patient 1 and patient 2",
+    "cases II and III" (the case rows "<words> {n}" of kg/resources/section_headers.tsv, singular or plural), not
+    a time or a measure ("the patient 2 weeks later") nor a range ("patients 1-3"). Two patterns: a quick one for
+    the words without their first letter ("atient 6": a literal first character lets the regular expression
+    engine skip through the text) and the full one, matched where the quick one found a candidate."""
+    words = sorted({before for kind, before in header_table().leads if kind == "case"})
+    if not words:
+        return None
+    number = r"(?:[0-9]+[a-z]?|[ivx]+)"
+    unit = r"(?![ \t]*(?:[-–/]|(?:years?|yrs?|months?|weeks?|days?|hours?|h|mg|ml|cm|mm|kg|g)\b|%))"
+    groups, tails = [], set()
+    for word in words:
+        plural = word[:-1] + "ies" if word.endswith("y") else word + "s"
+        tails.update((word[1:], plural[1:]))
+        name = r"(?:%s|%s)" % (re.escape(word).replace(r"\ ", r"\s+"), re.escape(plural).replace(r"\ ", r"\s+"))
+        groups.append(r"%s\s+%s(?:\s*(?:,|&|\band\b|,\s*and\b)\s*(?:%s\s+)?%s)*\b%s"
+                      % (name, number, name, number, unit))
+    quick = re.compile(r"(?:%s)\s+(?=[0-9IVXivx])" % "|".join(re.escape(t).replace(r"\ ", r"\s+")
+                                                             for t in sorted(tails, key=len, reverse=True)))
+    return quick, re.compile(r"(?i)(?:%s)" % "|".join(groups))
+
+
+_NUMBERS = re.compile(r"\b(?:[0-9]+[a-z]?|[ivx]+)\b")
+
+
+def individual_mentions(text: str, start: int, end: int) -> list[tuple[int, int, frozenset[int]]]:
+    """``(start, end, numbers)`` of the numbered individuals named in ``text[start:end]`` ("patients 3, 4, and 5":
+    {3, 4, 5}), in text order."""
+    patterns = _mention_patterns()
+    if patterns is None:
+        return []
+    quick, full = patterns
+    out: list[tuple[int, int, frozenset[int]]] = []
+    done = start
+    for q in quick.finditer(text, start, end):
+        at = q.start() - 1
+        if at < done or (at > 0 and text[at - 1].isalnum()):
+            continue
+        m = full.match(text, at, end)
+        if m is None:
+            continue
+        numbers = frozenset(n for n in map(_number_value, _NUMBERS.findall(m.group().lower())) if n is not None)
+        if numbers:
+            out.append((at, m.end(), numbers))
+            done = m.end()
+    return out
+
+
 # --- line-level patterns ------------------------------------------------------------------------------------
 
 _MD_HEADING = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")

@@ -153,3 +153,21 @@ def test_a_paragraph_led_by_another_numbered_individual_is_other_people_s(pipeli
     rows = pipeline.annotate(Document(doc_id="p", source="p.txt", text=LED_PARAGRAPHS, format="text"))
     subjects = {r["label"]: r["subject"] for r in rows if r["type"] == "Finding"}
     assert subjects == {"Hypotonia": "patient", "Scoliosis": "other", "Ptosis": "patient"}
+
+
+COHORT = ("Results\nAt the first examination, patients 1, 2 and 4 had distal muscle weakness, while patients 5 and 6 "
+          "had ptosis. Patients 3 and 5 exhibited lumbar lordosis, and patient 6 had severe scoliosis. All patients "
+          "except for patients 5 and 6 had absence of speech. Dyspnea was present in all patients except for "
+          "patient 6, who had cardiomyopathy.\n")
+
+
+def test_a_finding_belongs_to_the_numbered_individuals_named_before_it(pipeline):
+    """In running text, a finding is about the numbered individuals named last before it ("patient 6 had severe
+    scoliosis"): another individual's when they leave out the report's patient (patient 1 here, the lowest
+    number), the patient's when they include it or are set apart ("all patients except for patients 5 and 6")."""
+    rows = pipeline.annotate(Document(doc_id="c", source="c.txt", text=COHORT, format="text"))
+    subjects = {r["label"]: r["subject"] for r in rows if r["type"] == "Finding"}
+    assert subjects["Distal muscle weakness"] == "patient"
+    assert subjects["Absent speech"] == subjects["Dyspnea"] == "patient"
+    assert subjects["Ptosis"] == subjects["Lumbar hyperlordosis"] == subjects["Scoliosis"] == "other"
+    assert subjects["Cardiomyopathy"] == "other"

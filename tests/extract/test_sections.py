@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import ResourceError
-from kg.extract.sections import body_start, find_sections, individual_leads, individual_number, load_section_headers
+from kg.extract.sections import body_start, find_sections, individual_leads, individual_mentions, individual_number, load_section_headers
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_EN = (ROOT / "data" / "reports" / "000_5d4d30acd5d24a24.txt").read_text(encoding="utf-8")
@@ -260,6 +260,15 @@ def test_a_run_in_patient_number_line_opens_that_patients_section():
     assert [(s.title, s.kind) for s in sections] == [("Case presentation", "case"), ("Patient 2", "case"),
                                                      ("Patient 3", "case"), ("Discussion", "discussion")]
     assert text[sections[1].start:sections[1].end].startswith("Patient 2.")
+
+
+def test_numbered_individuals_named_in_running_text():
+    text = "Patients 3, 4, and 5 had lordosis; patient 6, cases II and III, and families 2 and 3 did not."
+    assert [(text[a:b], sorted(n)) for a, b, n in individual_mentions(text, 0, len(text))] == [
+        ("Patients 3, 4, and 5", [3, 4, 5]), ("patient 6", [6]), ("cases II and III", [2, 3]),
+        ("families 2 and 3", [2, 3])]
+    text = "We saw the patient 2 weeks later; patient 1-3 were siblings."
+    assert individual_mentions(text, 0, len(text)) == []
 
 
 def test_a_line_that_opens_with_a_numbered_individual():
