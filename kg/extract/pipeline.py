@@ -132,8 +132,7 @@ class Pipeline:
         token_starts, token_keys = tokens.starts, tokens.keys
         marker_starts = sorted(m.start for m in markers)
         subjects: dict[int, str] = {}
-        others: list[tuple | None] = []  # ``_other_individuals``, read at the first sentence about the patient
-        numbered: list[tuple | None] = []  # ``_numbered_individuals``, read likewise
+        others: list[tuple] = []  # ``_individuals``, read at the first sentence about the patient
         captions: dict[tuple[int, int], str | None] = {}
         caption_at: dict[int, tuple[int, int]] = {}  # line start -> caption span (``context.table_caption``)
         rows: dict[int, tuple[str, tuple | None]] = {}  # table row start -> its subject, its table's index header
@@ -169,7 +168,7 @@ class Pipeline:
                                                cues)
             if subject == "patient":
                 if not others:
-                    others.append(_other_individuals(text, sentences))
+                    others.extend(_individuals(text, sentences))
                 if others[0] is not None and _about_another(s, *others[0]):
                     subject = "other"
             subjects[si] = subject
@@ -200,11 +199,8 @@ class Pipeline:
             scopes = context.Scopes.of_triggers(triggers, keys)
             subject = subject_of(si, first, keys, starts, cues)
             named = None  # the numbered individuals the sentence names, when one is not the patient
-            if subject == "patient":
-                if not numbered:
-                    numbered.append(_numbered_individuals(text, sentences))
-                if numbered[0] is not None:
-                    named = _named_in(numbered[0], s.start, s.end)
+            if subject == "patient" and others[1] is not None:
+                named = _named_in(others[1], s.start, s.end)
             in_record = s.section_kind not in RECORD_ONLY_KINDS
             if not in_record:
                 outside.append(len(out))
@@ -259,21 +255,31 @@ class Pipeline:
         return labs.with_lab_findings(lexicon, tokens, sentences, out) if lab_findings else out
 
 
-def _other_individuals(text: str, sentences: Sequence[Sentence]) -> tuple[set[str], list[int], list[int]] | None:
-    """Where a report speaks of another individual than its patient: ``(section titles, line starts, line ends)``
-    of the case sections and of the paragraphs (lines) that a numbered individual opens ("Patient 2", "Family 2";
-    "Patient 2 is a Turkish girl ...", ``individual_leads``) with another number than the report's patient. The
+def _individuals(text: str, sentences: Sequence[Sentence]) -> tuple[tuple | None, tuple | None]:
+    """``(_other_individuals, _numbered_individuals)`` of a report, from one reading of its numbered case headings
+    ("Patient 2", "Family 2") and paragraph leads ("Patient 2 is a Turkish girl ...", ``individual_leads``). The
     report's patient is the lowest-numbered individual these name ("Patient 1"; "Patient 2" when the report goes
-    on from an earlier one with "Patient 2" and "Patient 3"). The graph has one patient per report, as in a
-    clinical table whose header names the index case. None when there is none."""
-    if "\n" not in text:
-        return None
+    on from an earlier one with "Patient 2" and "Patient 3"), else the lowest that its case and results text
+    names. The graph has one patient per report, as in a clinical table whose header names the index case."""
     titles = {title: individual_number(title) for title in {s.section for s in sentences if s.section_kind == "case"}}
-    leads = individual_leads(text)
+    leads = individual_leads(text) if "\n" in text else []
     numbers = [n for n in titles.values() if n is not None] + [n for _, _, n in leads]
-    if not numbers:
-        return None
-    first = min(numbers)
+    named = [f for f in individual_mentions(text, 0, len(text))
+             if not (_EXCEPTED.search(text, max(0, f[0] - 20), f[0]) and not _RELATIVE.match(text, f[1]))]
+    first = min(numbers) if numbers else None
+    if first is None and named:
+        own = [(s.start, s.end) for s in sentences if s.section_kind in ("case", "results")]
+        first = min((min(ns) for a, _, ns in named if any(x <= a < y for x, y in own)), default=None)
+    if first is None:
+        return None, None
+    return _other_individuals(titles, leads, first), _numbered_individuals(named, first)
+
+
+def _other_individuals(titles: dict[str, int | None], leads: list[tuple[int, int, int]], first: int
+                       ) -> tuple[set[str], list[int], list[int]] | None:
+    """Where a report speaks of another individual than its patient (number ``first``): ``(section titles, line
+    starts, line ends)`` of the case sections and of the paragraphs (lines) that another numbered individual opens.
+    None when there is none."""
     other_titles = {t for t, n in titles.items() if n is not None and n != first}
     other_leads = [(a, b) for a, b, n in leads if n != first]
     if not other_titles and not other_leads:
@@ -285,28 +291,16 @@ _EXCEPTED = re.compile(r"(?i)\b(?:except|excepting|apart from|other than|but)(?:
 _RELATIVE = re.compile(r"(?i)\s*,?\s*(?:who|whose|with)\b")
 
 
-def _numbered_individuals(text: str, sentences: Sequence[Sentence]) -> tuple[list[int], list[int], list[bool]] | None:
-    """The numbered individuals that the running text names ("patient 6", "patients 3, 4, and 5";
-    ``individual_mentions``) as ``(starts, ends, not the patient)``: the report's patient is the lowest-numbered
-    individual of its case headings and paragraph leads (``_other_individuals``), else of the individuals its case
-    and results sections name. Individuals set apart ("all patients except for patients 5 and 7 had ...") are not
-    the sentence's subject, unless a relative clause follows them ("except for patient 7, who has ...").
+def _numbered_individuals(named: list[tuple[int, int, frozenset[int]]], first: int
+                          ) -> tuple[list[int], list[int], list[bool]] | None:
+    """The numbered individuals that the running text names (``named``: "patient 6", "patients 3, 4, and 5";
+    ``individual_mentions``) as ``(starts, ends, not the patient)``, for the patient's number ``first``.
+    Individuals set apart ("all patients except for patients 5 and 7 had ...") are left out of ``named``: they are
+    not the sentence's subject, unless a relative clause follows them ("except for patient 7, who has ...").
     None when every one named is the patient."""
-    found = [f for f in individual_mentions(text, 0, len(text))
-             if not (_EXCEPTED.search(text, max(0, f[0] - 20), f[0]) and not _RELATIVE.match(text, f[1]))]
-    if not found:
+    if all(first in ns for _, _, ns in named):
         return None
-    titles = [individual_number(t) for t in {s.section for s in sentences if s.section_kind == "case"}]
-    numbers = [n for n in titles if n is not None] + [n for _, _, n in individual_leads(text)]
-    if not numbers:
-        own = [(s.start, s.end) for s in sentences if s.section_kind in ("case", "results")]
-        numbers = [min(ns) for a, _, ns in found if any(x <= a < y for x, y in own)]
-    if not numbers:
-        return None
-    first = min(numbers)
-    if all(first in ns for _, _, ns in found):
-        return None
-    return [a for a, _, _ in found], [b for _, b, _ in found], [first not in ns for _, _, ns in found]
+    return [a for a, _, _ in named], [b for _, b, _ in named], [first not in ns for _, _, ns in named]
 
 
 def _named_in(numbered: tuple[list[int], list[int], list[bool]], start: int, end: int
