@@ -12,9 +12,11 @@ import os
 from importlib.machinery import EXTENSION_SUFFIXES
 from pathlib import Path
 
+_FOLDER = "_compiled"  # and its manifest "sources.tsv": the names setup.py writes
+
 
 def _compiled_state(here: Path) -> tuple[bool, str]:
-    folder = here / "_compiled"
+    folder = here / _FOLDER
     if os.environ.get("CASEKG_PURE") == "1":
         return False, "CASEKG_PURE=1"
     manifest = folder / "sources.tsv"
@@ -33,6 +35,7 @@ def _compiled_state(here: Path) -> tuple[bool, str]:
     return True, f"compiled ({len(rows)} modules, {folder})"
 
 
-COMPILED, COMPILED_STATE = _compiled_state(Path(__file__).resolve().parent)
+_HERE = Path(__file__).resolve().parent
+COMPILED, COMPILED_STATE = _compiled_state(_HERE)
 if COMPILED:
-    __path__.insert(0, str(Path(__file__).resolve().parent / "_compiled"))  # noqa: F821 - the package's own path
+    __path__.insert(0, str(_HERE / _FOLDER))  # noqa: F821 - the package's own path
